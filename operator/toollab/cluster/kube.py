@@ -1,0 +1,225 @@
+"""`KubeCluster`: the `Cluster` protocol over a real API server, with impersonation.
+
+The only module that talks to the `kubernetes` client. Raw REST calls (no generated models),
+server-side apply with field manager `toollab`; errors are translated by `cluster.errors`.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+from collections.abc import Mapping
+from typing import Any
+from urllib.parse import quote, urlencode
+
+import urllib3
+from kubernetes import client as k8s_client
+from kubernetes import config as k8s_config
+
+from toollab import errors
+from toollab.cluster import errors as cluster_errors
+from toollab.cluster.port import Object, ObjectRef, ResourceInfo
+
+JSON = "application/json"
+MERGE_PATCH = "application/merge-patch+json"
+APPLY_PATCH = "application/apply-patch+yaml"
+REQUEST_TIMEOUT = 30.0
+
+
+class Discovery:
+    """Kinds served per apiVersion, cached; a miss refreshes that apiVersion at most once a second."""
+
+    def __init__(self) -> None:
+        self._kinds: dict[str, dict[str, ResourceInfo]] = {}
+        self._fetched: dict[str, float] = {}
+        self._lock = threading.Lock()
+
+    def lookup(self, cluster: KubeCluster, api_version: str, kind: str) -> ResourceInfo:
+        """The resource for a kind; raises UnknownKind when the server does not serve it."""
+        with self._lock:
+            info = self._kinds.get(api_version, {}).get(kind)
+            if info is None and time.monotonic() - self._fetched.get(api_version, 0.0) > 1.0:
+                self._kinds[api_version] = self._fetch(cluster, api_version)
+                self._fetched[api_version] = time.monotonic()
+                info = self._kinds[api_version].get(kind)
+        if info is None:
+            raise errors.UnknownKind(f"the server does not serve kind {kind} in {api_version}")
+        return info
+
+    @staticmethod
+    def _fetch(cluster: KubeCluster, api_version: str) -> dict[str, ResourceInfo]:
+        path = "/api/v1" if api_version == "v1" else f"/apis/{api_version}"
+        try:
+            body = cluster.request("GET", path, what=f"API group {api_version}")
+        except errors.NotFound:
+            return {}
+        return {
+            r["kind"]: ResourceInfo(api_version=api_version, kind=r["kind"], plural=r["name"],
+                                    namespaced=bool(r.get("namespaced")))
+            for r in body.get("resources", []) if "/" not in r["name"]
+        }
+
+
+class KubeCluster:
+    """A Kubernetes API server, acting as the kubeconfig's user or as an impersonated one."""
+
+    def __init__(self, api: k8s_client.ApiClient, *, discovery: Discovery | None = None,
+                 impersonate: str | None = None) -> None:
+        self.api = api
+        self.discovery = discovery or Discovery()
+        self.impersonate = impersonate
+
+    @classmethod
+    def from_kubeconfig(cls, path: str | None = None, *, impersonate: str | None = None,
+                        context: str | None = None) -> KubeCluster:
+        """From a kubeconfig (default: $KUBECONFIG or ~/.kube/config), or in-cluster config."""
+        try:
+            api = k8s_config.new_client_from_config(config_file=path, context=context)
+        except k8s_config.ConfigException:
+            if path is not None:
+                raise
+            configuration = k8s_client.Configuration()
+            k8s_config.load_incluster_config(client_configuration=configuration)
+            api = k8s_client.ApiClient(configuration)
+        return cls(api, impersonate=impersonate)
+
+    def impersonating(self, user: str | None) -> KubeCluster:
+        """The same server and credentials, acting as `user` (None: as ourselves)."""
+        if user == self.impersonate:
+            return self
+        return KubeCluster(k8s_client.ApiClient(self.api.configuration), discovery=self.discovery,
+                           impersonate=user)
+
+    @property
+    def host(self) -> str:
+        """The API server's URL."""
+        return str(self.api.configuration.host)
+
+    # --- raw requests -----------------------------------------------------------------------
+
+    def request(self, method: str, path: str, *, body: Any = None, query: Mapping[str, Any] | None = None,
+                content_type: str = JSON, what: str = "") -> Any:
+        """One REST call; returns the decoded JSON body; raises ClusterError subclasses."""
+        headers = {"Accept": JSON, "Content-Type": content_type}
+        if self.impersonate:
+            headers["Impersonate-User"] = self.impersonate
+        url_path = path + ("?" + urlencode(query) if query else "")
+        params = self.api.param_serialize(method, url_path, header_params=headers, body=body,
+                                          auth_settings=["BearerToken"])
+        try:
+            response = self.api.call_api(*params, _request_timeout=REQUEST_TIMEOUT)
+            data = response.read()
+        except (urllib3.exceptions.HTTPError, OSError) as exc:
+            raise cluster_errors.from_transport(exc, what=what or path) from exc
+        if not 200 <= response.status <= 299:
+            raise cluster_errors.from_response(response.status, data, what=what or path)
+        return json.loads(data) if data else {}
+
+    def path(self, info: ResourceInfo, *, namespace: str | None, name: str | None = None,
+             subresource: str | None = None) -> str:
+        """The REST path of a collection or an object."""
+        base = "/api/v1" if info.api_version == "v1" else f"/apis/{info.api_version}"
+        if info.namespaced and namespace:
+            base += f"/namespaces/{quote(namespace)}"
+        base += f"/{info.plural}"
+        if name:
+            base += f"/{quote(name)}"
+        if subresource:
+            base += f"/{subresource}"
+        return base
+
+    # --- the Cluster protocol -----------------------------------------------------------------
+
+    def resource(self, api_version: str, kind: str) -> ResourceInfo:
+        """Discovery for one kind; raises UnknownKind."""
+        return self.discovery.lookup(self, api_version, kind)
+
+    def get(self, api_version: str, kind: str, *, name: str, namespace: str | None) -> dict[str, Any] | None:
+        """The object, or None when it does not exist."""
+        info = self.resource(api_version, kind)
+        what = str(ObjectRef(api_version, kind, name, namespace if info.namespaced else None))
+        try:
+            result: dict[str, Any] = self.request("GET", self.path(info, namespace=namespace, name=name),
+                                                  what=what)
+        except errors.NotFound:
+            return None
+        return result
+
+    def list(self, api_version: str, kind: str, *, namespace: str | None,
+             labels: Mapping[str, str] | None = None) -> list[dict[str, Any]]:
+        """Objects of a kind, optionally within a namespace and matching labels."""
+        info = self.resource(api_version, kind)
+        query = {"labelSelector": ",".join(f"{k}={v}" for k, v in labels.items())} if labels else None
+        body = self.request("GET", self.path(info, namespace=namespace), query=query, what=f"list {kind}")
+        items: list[dict[str, Any]] = body.get("items", [])
+        for item in items:  # lists omit apiVersion/kind per item
+            item.setdefault("apiVersion", api_version)
+            item.setdefault("kind", kind)
+        return items
+
+    def apply(self, obj: Object, *, namespace: str | None, field_manager: str = "toollab") -> dict[str, Any]:
+        """Server-side apply, forcing conflicts (we own what we send)."""
+        info, ns, name = self._target(obj, namespace)
+        body = _with_namespace(obj, ns if info.namespaced else None)
+        result: dict[str, Any] = self.request(
+            "PATCH", self.path(info, namespace=ns, name=name), body=body, content_type=APPLY_PATCH,
+            query={"fieldManager": field_manager, "force": "true"}, what=str(ObjectRef.of(body)))
+        return result
+
+    def create_or_merge(self, obj: Object, *, namespace: str | None) -> tuple[dict[str, Any], bool]:
+        """KUTTL's apply: create; when it exists, a JSON merge patch. Returns (object, created)."""
+        info, ns, name = self._target(obj, namespace)
+        body = _with_namespace(obj, ns if info.namespaced else None)
+        what = str(ObjectRef.of(body))
+        try:
+            created = self.request("POST", self.path(info, namespace=ns), body=body, what=what)
+            return created, True
+        except errors.Conflict:
+            patched = self.request("PATCH", self.path(info, namespace=ns, name=name), body=body,
+                                   content_type=MERGE_PATCH, what=what)
+            return patched, False
+
+    def delete(self, api_version: str, kind: str, *, name: str, namespace: str | None) -> bool:
+        """Delete with background propagation; False when it was already gone."""
+        info = self.resource(api_version, kind)
+        try:
+            self.request("DELETE", self.path(info, namespace=namespace, name=name),
+                         body={"propagationPolicy": "Background"},
+                         what=str(ObjectRef(api_version, kind, name, namespace)))
+        except errors.NotFound:
+            return False
+        return True
+
+    def patch_status(self, api_version: str, kind: str, *, name: str, namespace: str | None,
+                     status: Mapping[str, Any]) -> dict[str, Any]:
+        """A merge patch of the status subresource."""
+        info = self.resource(api_version, kind)
+        result: dict[str, Any] = self.request(
+            "PATCH", self.path(info, namespace=namespace, name=name, subresource="status"),
+            body={"status": dict(status)}, content_type=MERGE_PATCH,
+            what=str(ObjectRef(api_version, kind, name, namespace)))
+        return result
+
+    def server_version(self) -> str:
+        """The server's gitVersion, e.g. v1.36.3."""
+        return str(self.request("GET", "/version").get("gitVersion", ""))
+
+    def _target(self, obj: Object, namespace: str | None) -> tuple[ResourceInfo, str | None, str]:
+        ref = ObjectRef.of(obj)
+        if not ref.api_version or not ref.kind or not ref.name:
+            raise errors.Invalid(f"object needs apiVersion, kind and metadata.name: {ref}")
+        info = self.resource(ref.api_version, ref.kind)
+        return info, (ref.namespace or namespace) if info.namespaced else None, ref.name
+
+
+def _with_namespace(obj: Object, namespace: str | None) -> dict[str, Any]:
+    """A copy of obj whose metadata.namespace is `namespace` (dropped when None)."""
+    body = dict(obj)
+    meta = dict(body.get("metadata") or {})
+    if namespace:
+        meta["namespace"] = namespace
+    else:
+        meta.pop("namespace", None)
+    body["metadata"] = meta
+    return body

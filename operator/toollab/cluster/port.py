@@ -1,0 +1,87 @@
+"""The `Cluster` protocol: everything toollab asks of a Kubernetes API server.
+
+Pure declarations: implementations are `KubeCluster` (the real API server) and
+`ObjectsCluster` (a fixed set of objects, for offline `toollab assert --actual`).
+Methods raise `toollab.errors.ClusterError` subclasses, never a client library's errors.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+Object = Mapping[str, Any]
+
+
+@dataclass(frozen=True)
+class ResourceInfo:
+    """What discovery knows of a kind: its plural name and whether it is namespaced."""
+
+    api_version: str
+    kind: str
+    plural: str
+    namespaced: bool
+
+
+class Cluster(Protocol):
+    """A Kubernetes API server as toollab uses it."""
+
+    def resource(self, api_version: str, kind: str) -> ResourceInfo:
+        """Discovery for one kind; raises UnknownKind when the server does not serve it."""
+        ...
+
+    def get(self, api_version: str, kind: str, *, name: str, namespace: str | None) -> dict[str, Any] | None:
+        """The object, or None when it does not exist."""
+        ...
+
+    def list(
+        self,
+        api_version: str,
+        kind: str,
+        *,
+        namespace: str | None,
+        labels: Mapping[str, str] | None = None,
+    ) -> list[dict[str, Any]]:
+        """Objects of a kind, in a namespace (None: all or cluster-scoped), matching `labels`."""
+        ...
+
+    def apply(self, obj: Object, *, namespace: str | None, field_manager: str = "toollab") -> dict[str, Any]:
+        """Server-side apply with forced conflicts; returns the object as stored."""
+        ...
+
+    def create_or_merge(self, obj: Object, *, namespace: str | None) -> tuple[dict[str, Any], bool]:
+        """KUTTL's apply: create, or JSON-merge-patch if present. Returns (object, created)."""
+        ...
+
+    def delete(self, api_version: str, kind: str, *, name: str, namespace: str | None) -> bool:
+        """Delete (background propagation); False when it was already gone."""
+        ...
+
+
+@dataclass(frozen=True)
+class ObjectRef:
+    """apiVersion, kind, namespace and name of one object."""
+
+    api_version: str
+    kind: str
+    name: str
+    namespace: str | None = None
+
+    @classmethod
+    def of(cls, obj: Object) -> ObjectRef:
+        """The reference of an object body."""
+        meta = obj.get("metadata") or {}
+        return cls(
+            api_version=str(obj.get("apiVersion", "")),
+            kind=str(obj.get("kind", "")),
+            name=str(meta.get("name", "")),
+            namespace=meta.get("namespace"),
+        )
+
+    def __str__(self) -> str:
+        where = f"{self.namespace}/{self.name}" if self.namespace else self.name
+        return f"{self.api_version}/{self.kind} {where}"
+
+
+__all__ = ["Cluster", "Object", "ObjectRef", "ResourceInfo"]

@@ -1,0 +1,111 @@
+"""The one error tree of toollab; foreign errors are translated into it at each boundary.
+
+    ToollabError                 root; `retryable` says whether trying again may help
+    ├── SpecError                invalid user input (trial spec, step file); carries the field path
+    ├── InputError               unreadable or malformed input file (CLI exit 2)
+    ├── EvaluationError          an expectation that cannot be evaluated (not a mismatch)
+    ├── ClusterError             the API server said no, or could not be reached
+    │   ├── NotFound
+    │   ├── Conflict             retryable
+    │   ├── Forbidden
+    │   ├── UnknownKind          the server does not serve this apiVersion/kind
+    │   ├── Invalid              the server rejected the object (422, 400)
+    │   └── Unavailable          timeouts, 5xx, 429, dropped connections: retryable
+    └── InstallError             helm or manifest installation failed
+        └── InstallPending       a helm release is mid-operation: retryable
+
+Pure: no I/O, imports nothing from toollab.
+"""
+
+from __future__ import annotations
+
+
+class ToollabError(Exception):
+    """Root of every error toollab raises on purpose."""
+
+    retryable = False
+    reason = "Error"
+
+
+class SpecError(ToollabError):
+    """Invalid user input; `path` names the field, e.g. `spec.steps[0].timeout`."""
+
+    reason = "InvalidSpec"
+
+    def __init__(self, path: str, message: str) -> None:
+        super().__init__(f"{path}: {message}" if path else message)
+        self.path = path
+        self.detail = message
+
+
+class InputError(ToollabError):
+    """An input file could not be read or is not what it must be."""
+
+    reason = "InvalidInput"
+
+
+class EvaluationError(ToollabError):
+    """An expectation could not be evaluated at all (distinct from a mismatch)."""
+
+    reason = "EvaluationError"
+
+
+class ClusterError(ToollabError):
+    """The API server refused a request or could not be reached."""
+
+    reason = "ClusterError"
+
+    def __init__(self, message: str, *, status: int | None = None) -> None:
+        super().__init__(message)
+        self.status = status
+
+
+class NotFound(ClusterError):
+    """The object or resource does not exist."""
+
+    reason = "NotFound"
+
+
+class Conflict(ClusterError):
+    """Already exists, or a stale resourceVersion."""
+
+    retryable = True
+    reason = "Conflict"
+
+
+class Forbidden(ClusterError):
+    """RBAC refused the request (for the impersonated identity, when there is one)."""
+
+    reason = "Forbidden"
+
+
+class UnknownKind(ClusterError):
+    """The server serves no resource for this apiVersion and kind."""
+
+    reason = "UnknownKind"
+
+
+class Invalid(ClusterError):
+    """The server rejected the object as invalid."""
+
+    reason = "Invalid"
+
+
+class Unavailable(ClusterError):
+    """A transient failure: timeout, throttling, 5xx, a dropped connection."""
+
+    retryable = True
+    reason = "Unavailable"
+
+
+class InstallError(ToollabError):
+    """Installing or uninstalling a tool failed."""
+
+    reason = "InstallFailed"
+
+
+class InstallPending(InstallError):
+    """A helm release is in the middle of an operation; try again later."""
+
+    retryable = True
+    reason = "InstallPending"
