@@ -21,19 +21,33 @@ def wait(check: Any, timeout: float = 30.0) -> Any:
 
 def test_three_ready_nodes_and_a_v136_server(kube: Any) -> None:
     nodes = kube.list("v1", "Node", namespace=None)
-    ready = [n for n in nodes if any(c["type"] == "Ready" and c["status"] == "True"
-                                     for c in n["status"]["conditions"])]
+    ready = [
+        n
+        for n in nodes
+        if any(c["type"] == "Ready" and c["status"] == "True" for c in n["status"]["conditions"])
+    ]
     assert len(ready) >= 3
     assert kube.server_version() == f"v{pins.KUBERNETES}"
 
 
 def test_a_two_replica_deployment_becomes_available(kube: Any, namespace: str) -> None:
     labels = {"app": "web"}
-    kube.apply({"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": "web"},
-                "spec": {"replicas": 2, "selector": {"matchLabels": labels},
-                         "template": {"metadata": {"labels": labels},
-                                      "spec": {"containers": [{"name": "web", "image": "nginx:1"}]}}}},
-               namespace=namespace)
+    kube.apply(
+        {
+            "apiVersion": "apps/v1",
+            "kind": "Deployment",
+            "metadata": {"name": "web"},
+            "spec": {
+                "replicas": 2,
+                "selector": {"matchLabels": labels},
+                "template": {
+                    "metadata": {"labels": labels},
+                    "spec": {"containers": [{"name": "web", "image": "nginx:1"}]},
+                },
+            },
+        },
+        namespace=namespace,
+    )
 
     def available() -> bool:
         d = kube.get("apps/v1", "Deployment", name="web", namespace=namespace)
@@ -43,24 +57,46 @@ def test_a_two_replica_deployment_becomes_available(kube: Any, namespace: str) -
 
 
 def test_a_job_completes(kube: Any, namespace: str) -> None:
-    kube.apply({"apiVersion": "batch/v1", "kind": "Job", "metadata": {"name": "once"},
-                "spec": {"template": {"spec": {"restartPolicy": "Never",
-                                               "containers": [{"name": "c", "image": "busybox"}]}}}},
-               namespace=namespace)
+    kube.apply(
+        {
+            "apiVersion": "batch/v1",
+            "kind": "Job",
+            "metadata": {"name": "once"},
+            "spec": {
+                "template": {
+                    "spec": {"restartPolicy": "Never", "containers": [{"name": "c", "image": "busybox"}]}
+                }
+            },
+        },
+        namespace=namespace,
+    )
 
     def complete() -> bool:
         job = kube.get("batch/v1", "Job", name="once", namespace=namespace)
-        return any(c["type"] == "Complete" and c["status"] == "True"
-                   for c in (job or {}).get("status", {}).get("conditions", []))
+        return any(
+            c["type"] == "Complete" and c["status"] == "True"
+            for c in (job or {}).get("status", {}).get("conditions", [])
+        )
 
     wait(complete, timeout=60)
 
 
 def test_a_deleted_namespace_with_pods_finishes_deleting(kube: Any, namespace: str) -> None:
-    kube.apply({"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "p"},
-                "spec": {"containers": [{"name": "c", "image": "busybox"}]}}, namespace=namespace)
-    wait(lambda: (kube.get("v1", "Pod", name="p", namespace=namespace) or {}).get("status", {})
-         .get("phase") == "Running")
+    kube.apply(
+        {
+            "apiVersion": "v1",
+            "kind": "Pod",
+            "metadata": {"name": "p"},
+            "spec": {"containers": [{"name": "c", "image": "busybox"}]},
+        },
+        namespace=namespace,
+    )
+    wait(
+        lambda: (
+            (kube.get("v1", "Pod", name="p", namespace=namespace) or {}).get("status", {}).get("phase")
+            == "Running"
+        )
+    )
     kube.delete("v1", "Namespace", name=namespace, namespace=None)
     wait(lambda: kube.get("v1", "Namespace", name=namespace, namespace=None) is None, timeout=60)
 

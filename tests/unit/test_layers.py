@@ -11,15 +11,26 @@ PACKAGE = Path(__file__).resolve().parents[2] / "operator" / "toollab"
 
 # layer of each subpackage; a module may import only its own layer or lower ones
 LAYERS = {
-    "cli": 7, "handlers": 6, "runner": 5, "installers": 4, "reports": 4, "suites": 4,
-    "assertions": 3, "cluster": 3, "model": 2, "templating": 2, "errors": 1,
+    "cli": 7,
+    "handlers": 6,
+    "runner": 5,
+    "installers": 4,
+    "reports": 4,
+    "suites": 4,
+    "assertions": 3,
+    "cluster": 3,
+    "model": 2,
+    "templating": 2,
+    "errors": 1,
 }
 SIBLINGS_APART = [{"installers", "reports", "suites"}, {"assertions", "cluster"}, {"model", "templating"}]
 
 
 def modules() -> list[tuple[str, Path]]:
-    return [(".".join(p.relative_to(PACKAGE.parent).with_suffix("").parts), p)
-            for p in sorted(PACKAGE.rglob("*.py"))]
+    return [
+        (".".join(p.relative_to(PACKAGE.parent).with_suffix("").parts), p)
+        for p in sorted(PACKAGE.rglob("*.py"))
+    ]
 
 
 def imports_of(path: Path) -> set[str]:

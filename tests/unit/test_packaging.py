@@ -30,7 +30,12 @@ def test_toollab_comes_from_the_source_root() -> None:
 
 def test_init_defines_only_the_version() -> None:
     tree = ast.parse((REPO / "operator" / "toollab" / "__init__.py").read_text())
-    assigned = [t.id for node in tree.body if isinstance(node, ast.Assign) for t in node.targets
-                if isinstance(t, ast.Name)]
+    assigned = [
+        t.id
+        for node in tree.body
+        if isinstance(node, ast.Assign)
+        for t in node.targets
+        if isinstance(t, ast.Name)
+    ]
     assert assigned == ["__version__"]
     assert not [n for n in tree.body if isinstance(n, (ast.Import, ast.ImportFrom, ast.FunctionDef))]

@@ -34,7 +34,9 @@ class _Parser(argparse.ArgumentParser):
 
 def build_parser() -> tuple[argparse.ArgumentParser, dict[str, argparse.ArgumentParser]]:
     """The top-level parser, with a sub-parser per command (arguments added lazily)."""
-    parser: argparse.ArgumentParser = _Parser(prog="toollab", description="Evaluate cloud-native tools in a Kubernetes lab.")
+    parser: argparse.ArgumentParser = _Parser(
+        prog="toollab", description="Evaluate cloud-native tools in a Kubernetes lab."
+    )
     parser.add_argument("--version", action="version", version=f"toollab {toollab.__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     subparsers: dict[str, argparse.ArgumentParser] = {

@@ -55,24 +55,31 @@ class Discovery:
         except errors.NotFound:
             return {}
         return {
-            r["kind"]: ResourceInfo(api_version=api_version, kind=r["kind"], plural=r["name"],
-                                    namespaced=bool(r.get("namespaced")))
-            for r in body.get("resources", []) if "/" not in r["name"]
+            r["kind"]: ResourceInfo(
+                api_version=api_version,
+                kind=r["kind"],
+                plural=r["name"],
+                namespaced=bool(r.get("namespaced")),
+            )
+            for r in body.get("resources", [])
+            if "/" not in r["name"]
         }
 
 
 class KubeCluster:
     """A Kubernetes API server, acting as the kubeconfig's user or as an impersonated one."""
 
-    def __init__(self, api: k8s_client.ApiClient, *, discovery: Discovery | None = None,
-                 impersonate: str | None = None) -> None:
+    def __init__(
+        self, api: k8s_client.ApiClient, *, discovery: Discovery | None = None, impersonate: str | None = None
+    ) -> None:
         self.api = api
         self.discovery = discovery or Discovery()
         self.impersonate = impersonate
 
     @classmethod
-    def from_kubeconfig(cls, path: str | None = None, *, impersonate: str | None = None,
-                        context: str | None = None) -> KubeCluster:
+    def from_kubeconfig(
+        cls, path: str | None = None, *, impersonate: str | None = None, context: str | None = None
+    ) -> KubeCluster:
         """From a kubeconfig (default: $KUBECONFIG or ~/.kube/config), or in-cluster config."""
         try:
             api = k8s_config.new_client_from_config(config_file=path, context=context)
@@ -88,8 +95,9 @@ class KubeCluster:
         """The same server and credentials, acting as `user` (None: as ourselves)."""
         if user == self.impersonate:
             return self
-        return KubeCluster(k8s_client.ApiClient(self.api.configuration), discovery=self.discovery,
-                           impersonate=user)
+        return KubeCluster(
+            k8s_client.ApiClient(self.api.configuration), discovery=self.discovery, impersonate=user
+        )
 
     @property
     def host(self) -> str:
@@ -98,15 +106,24 @@ class KubeCluster:
 
     # --- raw requests -----------------------------------------------------------------------
 
-    def request(self, method: str, path: str, *, body: Any = None, query: Mapping[str, Any] | None = None,
-                content_type: str = JSON, what: str = "") -> Any:
+    def request(
+        self,
+        method: str,
+        path: str,
+        *,
+        body: Any = None,
+        query: Mapping[str, Any] | None = None,
+        content_type: str = JSON,
+        what: str = "",
+    ) -> Any:
         """One REST call; returns the decoded JSON body; raises ClusterError subclasses."""
         headers = {"Accept": JSON, "Content-Type": content_type}
         if self.impersonate:
             headers["Impersonate-User"] = self.impersonate
         url_path = path + ("?" + urlencode(query) if query else "")
-        params = self.api.param_serialize(method, url_path, header_params=headers, body=body,
-                                          auth_settings=["BearerToken"])
+        params = self.api.param_serialize(
+            method, url_path, header_params=headers, body=body, auth_settings=["BearerToken"]
+        )
         try:
             response = self.api.call_api(*params, _request_timeout=REQUEST_TIMEOUT)
             data = response.read()
@@ -116,8 +133,14 @@ class KubeCluster:
             raise cluster_errors.from_response(response.status, data, what=what or path)
         return json.loads(data) if data else {}
 
-    def path(self, info: ResourceInfo, *, namespace: str | None, name: str | None = None,
-             subresource: str | None = None) -> str:
+    def path(
+        self,
+        info: ResourceInfo,
+        *,
+        namespace: str | None,
+        name: str | None = None,
+        subresource: str | None = None,
+    ) -> str:
         """The REST path of a collection or an object."""
         base = "/api/v1" if info.api_version == "v1" else f"/apis/{info.api_version}"
         if info.namespaced and namespace:
@@ -140,14 +163,16 @@ class KubeCluster:
         info = self.resource(api_version, kind)
         what = str(ObjectRef(api_version, kind, name, namespace if info.namespaced else None))
         try:
-            result: dict[str, Any] = self.request("GET", self.path(info, namespace=namespace, name=name),
-                                                  what=what)
+            result: dict[str, Any] = self.request(
+                "GET", self.path(info, namespace=namespace, name=name), what=what
+            )
         except errors.NotFound:
             return None
         return result
 
-    def list(self, api_version: str, kind: str, *, namespace: str | None,
-             labels: Mapping[str, str] | None = None) -> list[dict[str, Any]]:
+    def list(
+        self, api_version: str, kind: str, *, namespace: str | None, labels: Mapping[str, str] | None = None
+    ) -> list[dict[str, Any]]:
         """Objects of a kind, optionally within a namespace and matching labels."""
         info = self.resource(api_version, kind)
         query = {"labelSelector": ",".join(f"{k}={v}" for k, v in labels.items())} if labels else None
@@ -163,8 +188,13 @@ class KubeCluster:
         info, ns, name = self._target(obj, namespace)
         body = _with_namespace(obj, ns if info.namespaced else None)
         result: dict[str, Any] = self.request(
-            "PATCH", self.path(info, namespace=ns, name=name), body=body, content_type=APPLY_PATCH,
-            query={"fieldManager": field_manager, "force": "true"}, what=str(ObjectRef.of(body)))
+            "PATCH",
+            self.path(info, namespace=ns, name=name),
+            body=body,
+            content_type=APPLY_PATCH,
+            query={"fieldManager": field_manager, "force": "true"},
+            what=str(ObjectRef.of(body)),
+        )
         return result
 
     def create_or_merge(self, obj: Object, *, namespace: str | None) -> tuple[dict[str, Any], bool]:
@@ -176,29 +206,41 @@ class KubeCluster:
             created = self.request("POST", self.path(info, namespace=ns), body=body, what=what)
             return created, True
         except errors.Conflict:
-            patched = self.request("PATCH", self.path(info, namespace=ns, name=name), body=body,
-                                   content_type=MERGE_PATCH, what=what)
+            patched = self.request(
+                "PATCH",
+                self.path(info, namespace=ns, name=name),
+                body=body,
+                content_type=MERGE_PATCH,
+                what=what,
+            )
             return patched, False
 
     def delete(self, api_version: str, kind: str, *, name: str, namespace: str | None) -> bool:
         """Delete with background propagation; False when it was already gone."""
         info = self.resource(api_version, kind)
         try:
-            self.request("DELETE", self.path(info, namespace=namespace, name=name),
-                         body={"propagationPolicy": "Background"},
-                         what=str(ObjectRef(api_version, kind, name, namespace)))
+            self.request(
+                "DELETE",
+                self.path(info, namespace=namespace, name=name),
+                body={"propagationPolicy": "Background"},
+                what=str(ObjectRef(api_version, kind, name, namespace)),
+            )
         except errors.NotFound:
             return False
         return True
 
-    def patch_status(self, api_version: str, kind: str, *, name: str, namespace: str | None,
-                     status: Mapping[str, Any]) -> dict[str, Any]:
+    def patch_status(
+        self, api_version: str, kind: str, *, name: str, namespace: str | None, status: Mapping[str, Any]
+    ) -> dict[str, Any]:
         """A merge patch of the status subresource."""
         info = self.resource(api_version, kind)
         result: dict[str, Any] = self.request(
-            "PATCH", self.path(info, namespace=namespace, name=name, subresource="status"),
-            body={"status": dict(status)}, content_type=MERGE_PATCH,
-            what=str(ObjectRef(api_version, kind, name, namespace)))
+            "PATCH",
+            self.path(info, namespace=namespace, name=name, subresource="status"),
+            body={"status": dict(status)},
+            content_type=MERGE_PATCH,
+            what=str(ObjectRef(api_version, kind, name, namespace)),
+        )
         return result
 
     def server_version(self) -> str:

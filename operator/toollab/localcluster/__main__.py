@@ -16,7 +16,9 @@ from toollab.localcluster import build, pins, processes, start, state
 def env_lines(*, venv: Path) -> list[str]:
     """`export` lines for a shell: KUBECONFIG and PATH with the tools and the virtualenv."""
     kubeconfig = state.state_dir().resolve() / "kubeconfig"
-    path = f"{venv.resolve() / 'bin'}:{pins.bin_dir()}:{os.environ.get('PATH', '')}"
+    ours = [str(venv.resolve() / "bin"), str(pins.bin_dir())]
+    rest = [p for p in os.environ.get("PATH", "").split(":") if p and p not in ours]
+    path = ":".join(ours + rest)
     return [f"export KUBECONFIG='{kubeconfig}'", f"export PATH='{path}'"]
 
 

@@ -31,9 +31,7 @@ def has_pinned_version(tool: pins.Tool) -> bool:
     if not path.exists():
         return False
     try:
-        done = subprocess.run(
-            [str(path), *tool.version_args], capture_output=True, text=True, timeout=30
-        )
+        done = subprocess.run([str(path), *tool.version_args], capture_output=True, text=True, timeout=30)
     except (OSError, subprocess.TimeoutExpired):
         return False
     return tool.expected in (done.stdout + done.stderr)
@@ -53,7 +51,9 @@ def run_go(args: Sequence[str], *, cwd: Path, log: Path, extra_env: dict[str, st
     with log.open("a") as out:
         out.write(f"\n$ go {' '.join(args)}\n")
         out.flush()
-        code = subprocess.run(["go", *args], cwd=cwd, env=env, stdout=out, stderr=subprocess.STDOUT).returncode
+        code = subprocess.run(
+            ["go", *args], cwd=cwd, env=env, stdout=out, stderr=subprocess.STDOUT
+        ).returncode
     if code != 0:
         raise BuildError(f"`go {args[0]}` failed in {cwd.name} (exit {code}); see {log}")
 
@@ -107,9 +107,17 @@ def build_kubernetes(log: Path) -> None:
     (src / "tools.go").write_text(tools_go(packages))
     run_go(["mod", "tidy"], cwd=src, log=log)
     run_go(
-        ["build", "-trimpath", "-tags=selinux,notest,grpcnotrace", f"-ldflags={kubernetes_ldflags()}",
-         "-o", f"{pins.bin_dir()}/", *packages],
-        cwd=src, log=log,
+        [
+            "build",
+            "-trimpath",
+            "-tags=selinux,notest,grpcnotrace",
+            f"-ldflags={kubernetes_ldflags()}",
+            "-o",
+            f"{pins.bin_dir()}/",
+            *packages,
+        ],
+        cwd=src,
+        log=log,
     )
 
 
@@ -122,21 +130,36 @@ def build_etcd(log: Path) -> None:
     )
     (src / "tools.go").write_text(tools_go(["go.etcd.io/etcd/server/v3"]))
     run_go(["mod", "tidy"], cwd=src, log=log)
-    run_go(["build", "-trimpath", "-ldflags=-s -w", "-o", str(pins.bin_dir() / "etcd"),
-            "go.etcd.io/etcd/server/v3"], cwd=src, log=log)
+    run_go(
+        [
+            "build",
+            "-trimpath",
+            "-ldflags=-s -w",
+            "-o",
+            str(pins.bin_dir() / "etcd"),
+            "go.etcd.io/etcd/server/v3",
+        ],
+        cwd=src,
+        log=log,
+    )
 
 
 def build_kwok(log: Path) -> None:
     """kwok by `go install`, then its Stage files copied next to the binaries."""
-    run_go(["install", "-trimpath", "-ldflags=-s -w", f"sigs.k8s.io/kwok/cmd/kwok@v{pins.KWOK}"],
-           cwd=pins.tools_root(), log=log, extra_env={"GOBIN": str(pins.bin_dir())})
+    run_go(
+        ["install", "-trimpath", "-ldflags=-s -w", f"sigs.k8s.io/kwok/cmd/kwok@v{pins.KWOK}"],
+        cwd=pins.tools_root(),
+        log=log,
+        extra_env={"GOBIN": str(pins.bin_dir())},
+    )
     copy_kwok_stages()
 
 
 def copy_kwok_stages() -> None:
     """Keep kwok's stages in the tools cache so a cleaned module cache cannot lose them."""
-    modcache = subprocess.run(["go", "env", "GOMODCACHE"], capture_output=True, text=True,
-                              env=go_env(), check=True).stdout.strip()
+    modcache = subprocess.run(
+        ["go", "env", "GOMODCACHE"], capture_output=True, text=True, env=go_env(), check=True
+    ).stdout.strip()
     source = Path(modcache) / f"sigs.k8s.io/kwok@v{pins.KWOK}" / "kustomize" / "stage"
     target = pins.bin_dir() / "kwok-stages"
     if target.exists():
@@ -149,11 +172,17 @@ def copy_kwok_stages() -> None:
 def build_helm(log: Path) -> None:
     """The helm CLI with the version stamps its own Makefile sets."""
     h = "helm.sh/helm/v3"
-    ldflags = (f"-s -w -X {h}/internal/version.version=v{pins.HELM} "
-               f"-X {h}/pkg/chartutil.k8sVersionMajor=1 -X {h}/pkg/chartutil.k8sVersionMinor={pins.kube_minor()} "
-               f"-X {h}/pkg/lint/rules.k8sVersionMajor=1 -X {h}/pkg/lint/rules.k8sVersionMinor={pins.kube_minor()}")
-    run_go(["install", "-trimpath", f"-ldflags={ldflags}", f"{h}/cmd/helm@v{pins.HELM}"],
-           cwd=pins.tools_root(), log=log, extra_env={"GOBIN": str(pins.bin_dir())})
+    ldflags = (
+        f"-s -w -X {h}/internal/version.version=v{pins.HELM} "
+        f"-X {h}/pkg/chartutil.k8sVersionMajor=1 -X {h}/pkg/chartutil.k8sVersionMinor={pins.kube_minor()} "
+        f"-X {h}/pkg/lint/rules.k8sVersionMajor=1 -X {h}/pkg/lint/rules.k8sVersionMinor={pins.kube_minor()}"
+    )
+    run_go(
+        ["install", "-trimpath", f"-ldflags={ldflags}", f"{h}/cmd/helm@v{pins.HELM}"],
+        cwd=pins.tools_root(),
+        log=log,
+        extra_env={"GOBIN": str(pins.bin_dir())},
+    )
 
 
 STEPS = (

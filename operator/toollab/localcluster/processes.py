@@ -5,6 +5,7 @@ Each component logs to `<run>/logs/<name>.log` and records `<run>/pids/<name>.pi
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import subprocess
@@ -22,8 +23,15 @@ def start(run: Path, name: str, argv: Sequence[str], *, env: Mapping[str, str] |
     log = (run / "logs" / f"{name}.log").open("ab")
     full_env = dict(os.environ)
     full_env.update(env or {})
-    proc = subprocess.Popen(list(argv), stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-                            env=full_env, start_new_session=True, cwd=run)
+    proc = subprocess.Popen(
+        list(argv),
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        stdin=subprocess.DEVNULL,
+        env=full_env,
+        start_new_session=True,
+        cwd=run,
+    )
     log.close()
     (run / "pids" / f"{name}.pid").write_text(f"{proc.pid}\n")
     return proc.pid
@@ -89,7 +97,5 @@ def stop(run: Path, name: str, *, grace: float = 10.0) -> None:
 
 
 def _signal(pid: int, sig: signal.Signals) -> None:
-    try:
+    with contextlib.suppress(ProcessLookupError):
         os.kill(pid, sig)
-    except ProcessLookupError:
-        pass

@@ -45,7 +45,9 @@ def read_record(state: Path) -> RunRecord | None:
 def write_record(state: Path, record: RunRecord) -> None:
     """Record the run and link its kubeconfig as `<state>/kubeconfig`."""
     state.mkdir(parents=True, exist_ok=True)
-    (state / "cluster.json").write_text(json.dumps({"run": str(record.run), "apiPort": record.api_port}) + "\n")
+    (state / "cluster.json").write_text(
+        json.dumps({"run": str(record.run), "apiPort": record.api_port}) + "\n"
+    )
     link = state / "kubeconfig"
     if link.is_symlink() or link.exists():
         link.unlink()

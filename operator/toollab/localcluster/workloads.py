@@ -18,16 +18,25 @@ def node_body(name: str) -> dict[str, Any]:
     """A kwok-managed Node with a loopback address and realistic capacity; no taint."""
     capacity = {"cpu": "32", "memory": "256Gi", "pods": "110"}
     return {
-        "apiVersion": "v1", "kind": "Node",
+        "apiVersion": "v1",
+        "kind": "Node",
         "metadata": {
             "name": name,
             "annotations": {"kwok.x-k8s.io/node": "fake", "node.alpha.kubernetes.io/ttl": "0"},
-            "labels": {"kubernetes.io/arch": "amd64", "kubernetes.io/os": "linux",
-                       "kubernetes.io/hostname": name, "kubernetes.io/role": "agent",
-                       "node-role.kubernetes.io/agent": "", "type": "kwok"},
+            "labels": {
+                "kubernetes.io/arch": "amd64",
+                "kubernetes.io/os": "linux",
+                "kubernetes.io/hostname": name,
+                "kubernetes.io/role": "agent",
+                "node-role.kubernetes.io/agent": "",
+                "type": "kwok",
+            },
         },
-        "status": {"addresses": [{"type": "InternalIP", "address": "127.0.0.1"}],
-                   "allocatable": capacity, "capacity": capacity},
+        "status": {
+            "addresses": [{"type": "InternalIP", "address": "127.0.0.1"}],
+            "allocatable": capacity,
+            "capacity": capacity,
+        },
     }
 
 
@@ -45,9 +54,12 @@ def ready_nodes(client: rest.RestClient) -> int:
     if status != 200:
         return 0
     return sum(
-        1 for node in body.get("items", [])
-        if any(c.get("type") == "Ready" and c.get("status") == "True"
-               for c in node.get("status", {}).get("conditions", []))
+        1
+        for node in body.get("items", [])
+        if any(
+            c.get("type") == "Ready" and c.get("status") == "True"
+            for c in node.get("status", {}).get("conditions", [])
+        )
     )
 
 
@@ -55,17 +67,25 @@ def smoke_deployment() -> dict[str, Any]:
     """A 2-replica Deployment whose pods kwok marks Running."""
     labels = {"app": "smoke"}
     return {
-        "apiVersion": "apps/v1", "kind": "Deployment",
+        "apiVersion": "apps/v1",
+        "kind": "Deployment",
         "metadata": {"name": "smoke", "namespace": SMOKE_NAMESPACE},
-        "spec": {"replicas": 2, "selector": {"matchLabels": labels},
-                 "template": {"metadata": {"labels": labels},
-                              "spec": {"containers": [{"name": "app", "image": "registry.invalid/smoke:1"}]}}},
+        "spec": {
+            "replicas": 2,
+            "selector": {"matchLabels": labels},
+            "template": {
+                "metadata": {"labels": labels},
+                "spec": {"containers": [{"name": "app", "image": "registry.invalid/smoke:1"}]},
+            },
+        },
     }
 
 
 def running_smoke_pods(client: rest.RestClient) -> int:
     """Pods of the smoke Deployment in phase Running."""
-    status, body = client.request("GET", f"/api/v1/namespaces/{SMOKE_NAMESPACE}/pods?labelSelector=app%3Dsmoke")
+    status, body = client.request(
+        "GET", f"/api/v1/namespaces/{SMOKE_NAMESPACE}/pods?labelSelector=app%3Dsmoke"
+    )
     if status != 200:
         return 0
     return sum(1 for pod in body.get("items", []) if pod.get("status", {}).get("phase") == "Running")
@@ -77,19 +97,48 @@ Waiter = Callable[..., float]
 def wait_ready(client: rest.RestClient, *, run: Path, nodes: int, waiter: Waiter) -> None:
     """Leases of KCM and scheduler, Ready nodes, the default ServiceAccount, Running smoke pods."""
     lease = "/apis/coordination.k8s.io/v1/namespaces/kube-system/leases/"
-    waiter("the controller-manager lease", lambda: client.ok(lease + "kube-controller-manager"),
-           run=run, component="kube-controller-manager", timeout=120)
-    waiter("the scheduler lease", lambda: client.ok(lease + "kube-scheduler"),
-           run=run, component="kube-scheduler", timeout=120)
-    waiter(f"{nodes} Ready nodes", lambda: ready_nodes(client) >= nodes, run=run, component="kwok", timeout=120)
-    waiter("the default ServiceAccount", lambda: client.ok("/api/v1/namespaces/default/serviceaccounts/default"),
-           run=run, component="kube-controller-manager", timeout=120)
-    client.request("POST", "/api/v1/namespaces", {"apiVersion": "v1", "kind": "Namespace",
-                                                  "metadata": {"name": SMOKE_NAMESPACE}})
-    waiter("the smoke namespace's ServiceAccount",
-           lambda: client.ok(f"/api/v1/namespaces/{SMOKE_NAMESPACE}/serviceaccounts/default"),
-           run=run, component="kube-controller-manager", timeout=60)
+    waiter(
+        "the controller-manager lease",
+        lambda: client.ok(lease + "kube-controller-manager"),
+        run=run,
+        component="kube-controller-manager",
+        timeout=120,
+    )
+    waiter(
+        "the scheduler lease",
+        lambda: client.ok(lease + "kube-scheduler"),
+        run=run,
+        component="kube-scheduler",
+        timeout=120,
+    )
+    waiter(
+        f"{nodes} Ready nodes", lambda: ready_nodes(client) >= nodes, run=run, component="kwok", timeout=120
+    )
+    waiter(
+        "the default ServiceAccount",
+        lambda: client.ok("/api/v1/namespaces/default/serviceaccounts/default"),
+        run=run,
+        component="kube-controller-manager",
+        timeout=120,
+    )
+    client.request(
+        "POST",
+        "/api/v1/namespaces",
+        {"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": SMOKE_NAMESPACE}},
+    )
+    waiter(
+        "the smoke namespace's ServiceAccount",
+        lambda: client.ok(f"/api/v1/namespaces/{SMOKE_NAMESPACE}/serviceaccounts/default"),
+        run=run,
+        component="kube-controller-manager",
+        timeout=60,
+    )
     client.request("POST", f"/apis/apps/v1/namespaces/{SMOKE_NAMESPACE}/deployments", smoke_deployment())
-    waiter("a Deployment's pods to run", lambda: running_smoke_pods(client) >= 2,
-           run=run, component="kwok", timeout=60)
+    waiter(
+        "a Deployment's pods to run",
+        lambda: running_smoke_pods(client) >= 2,
+        run=run,
+        component="kwok",
+        timeout=60,
+    )
     client.request("DELETE", f"/api/v1/namespaces/{SMOKE_NAMESPACE}")
