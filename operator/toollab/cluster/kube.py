@@ -7,6 +7,7 @@ server-side apply with field manager `toollab`; errors are translated by `cluste
 from __future__ import annotations
 
 import json
+import os
 import threading
 import time
 from collections.abc import Mapping
@@ -80,12 +81,14 @@ class KubeCluster:
     def from_kubeconfig(
         cls, path: str | None = None, *, impersonate: str | None = None, context: str | None = None
     ) -> KubeCluster:
-        """From a kubeconfig (default: $KUBECONFIG or ~/.kube/config), or in-cluster config."""
+        """From a kubeconfig (default: $KUBECONFIG or ~/.kube/config), else the in-cluster config."""
+        if path is None:  # the client reads $KUBECONFIG once, at import; read it now instead
+            path = os.environ.get("KUBECONFIG", "").split(os.pathsep)[0] or None
         try:
             api = k8s_config.new_client_from_config(config_file=path, context=context)
-        except k8s_config.ConfigException:
-            if path is not None:
-                raise
+        except (k8s_config.ConfigException, OSError) as exc:
+            if os.environ.get("KUBECONFIG") or not _in_cluster():
+                raise errors.InputError(f"cannot load the kubeconfig: {exc}") from exc
             configuration = k8s_client.Configuration()
             k8s_config.load_incluster_config(client_configuration=configuration)
             api = k8s_client.ApiClient(configuration)
@@ -253,6 +256,11 @@ class KubeCluster:
             raise errors.Invalid(f"object needs apiVersion, kind and metadata.name: {ref}")
         info = self.resource(ref.api_version, ref.kind)
         return info, (ref.namespace or namespace) if info.namespaced else None, ref.name
+
+
+def _in_cluster() -> bool:
+    """True inside a pod (the service account token is mounted)."""
+    return bool(os.environ.get("KUBERNETES_SERVICE_HOST"))
 
 
 def _with_namespace(obj: Object, namespace: str | None) -> dict[str, Any]:

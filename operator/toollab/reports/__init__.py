@@ -1,0 +1,3 @@
+"""Presentation of trial results (failure text, scoreboard, JUnit, HTML); pure: no I/O."""
+
+__all__: list[str] = []

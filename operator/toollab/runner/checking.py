@@ -1,0 +1,65 @@
+"""One round of a step's checks: fetch what each expected document means, then judge it.
+
+Talks to the cluster only through the `Cluster` protocol, and never sleeps (see `runner.loop`).
+UnknownKind fails the document on every round; Unavailable fails it for this round only.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from toollab import errors
+from toollab.assertions import dialect as dialects
+from toollab.assertions import selection, verdict
+from toollab.cluster import port
+
+
+def check_round(
+    cluster: port.Cluster,
+    *,
+    asserts: Sequence[Mapping[str, Any]],
+    errors: Sequence[Mapping[str, Any]],
+    namespace: str,
+    dialect: dialects.Dialect = dialects.Dialect.KUTTL,
+) -> verdict.StepOutcome:
+    """Check every assert document (some object must match) and errors document (none may)."""
+    dialects.check_available(dialect)
+    return verdict.fold(
+        [check_document(cluster, doc, namespace=namespace, dialect=dialect, absent=False) for doc in asserts],
+        [check_document(cluster, doc, namespace=namespace, dialect=dialect, absent=True) for doc in errors],
+    )
+
+
+def check_document(
+    cluster: port.Cluster,
+    expected: Mapping[str, Any],
+    *,
+    namespace: str,
+    dialect: dialects.Dialect,
+    absent: bool,
+) -> verdict.ObjectFailure | None:
+    """One document: None when it holds (`absent`: errors-file semantics), else why not."""
+    selection.kind_of(expected)
+    try:
+        lookup, actuals = _fetch(cluster, expected, namespace=namespace)
+    except errors.UnknownKind:
+        return verdict.unknown_kind(expected)
+    except errors.Unavailable as exc:
+        return verdict.unavailable(expected, str(exc))
+    document = selection.with_namespace(expected, lookup)
+    judge = verdict.judge_errors if absent else verdict.judge_assert
+    return judge(document, actuals, lookup=lookup, dialect=dialect)
+
+
+def _fetch(
+    cluster: port.Cluster, expected: Mapping[str, Any], *, namespace: str
+) -> tuple[selection.Lookup, list[dict[str, Any]]]:
+    """The lookup for `expected` and what it finds: a GET by name, else a LIST (kuttl)."""
+    api_version, kind = selection.kind_of(expected)
+    info = cluster.resource(api_version, kind)
+    lookup = selection.lookup_for(expected, test_namespace=namespace, namespaced=info.namespaced)
+    if lookup.name is not None:
+        found = cluster.get(api_version, kind, name=lookup.name, namespace=lookup.namespace)
+        return lookup, [found] if found is not None else []
+    return lookup, cluster.list(api_version, kind, namespace=lookup.namespace, labels=lookup.labels)

@@ -1,0 +1,36 @@
+"""Polling with real time: repeat a check until it passes or its deadline ends.
+
+The only module that sleeps. Clock and sleep are parameters, so tests pass fakes.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+
+from toollab.assertions import verdict
+
+
+def poll(
+    check: Callable[[], verdict.StepOutcome],
+    *,
+    timeout: float,
+    interval: float = 1.0,
+    clock: Callable[[], float] = time.monotonic,
+    sleep: Callable[[float], None] = time.sleep,
+) -> tuple[verdict.StepOutcome, int]:
+    """Run `check` until it passes or `timeout` seconds pass; returns the last outcome and the attempts.
+
+    At least one round always runs; rounds start `interval` apart, and a last round runs at the
+    deadline (kuttl polls once a second for 30 s by default).
+    """
+    deadline = clock() + timeout
+    attempts = 0
+    while True:
+        started = clock()
+        outcome = check()
+        attempts += 1
+        remaining = deadline - clock()
+        if outcome.passed or remaining <= 0:
+            return outcome, attempts
+        sleep(max(0.0, min(interval - (clock() - started), remaining)))

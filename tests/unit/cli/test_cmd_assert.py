@@ -1,0 +1,262 @@
+"""`toollab assert` in process, offline (--actual): exit codes, output, one-line errors."""
+
+from __future__ import annotations
+
+import functools
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from toollab.cli import main
+from toollab.cluster import objects
+from toollab.runner import loop
+
+DATA = Path(__file__).resolve().parents[2] / "data" / "assert"
+OBJECTS = str(DATA / "objects.yaml")
+
+
+def run(*args: str) -> int:
+    return main.main(["assert", *args])
+
+
+def offline(*args: str) -> int:
+    return run("--actual", OBJECTS, *[str(DATA / a) if a.endswith(".yaml") else a for a in args])
+
+
+def one_error_line(capsys: pytest.CaptureFixture[str]) -> str:
+    captured = capsys.readouterr()
+    lines = captured.err.splitlines()
+    assert len(lines) == 1, captured.err
+    assert "Traceback" not in captured.err
+    return lines[0]
+
+
+def test_a_match_exits_0(capsys: pytest.CaptureFixture[str]) -> None:
+    assert offline("deployment-pass.yaml") == 0
+    assert capsys.readouterr().out == "passed: 1 document (1 attempt)\n"
+
+
+def test_a_mismatch_exits_1_naming_object_path_and_values(capsys: pytest.CaptureFixture[str]) -> None:
+    assert offline("deployment-fail.yaml") == 1
+    out = capsys.readouterr().out
+    assert out.startswith(
+        "apps/v1/Deployment shop/web: mismatch\n"
+        "  - spec.replicas: expected 3, got 2 (value)\n"
+        '  - spec.template.spec.containers[0].image: expected "nginx:1.27", got "nginx:1.25" (value)\n'
+        "  - status.readyReplicas: expected 3, got 2 (value)\n"
+        "  --- expected\n"
+    )
+    assert out.endswith("failed: 1 of 1 document (1 attempt)\n")
+    assert "uid" not in out and "ports" not in out  # pruned, never the whole object
+
+
+def test_every_file_and_document_is_checked(capsys: pytest.CaptureFixture[str]) -> None:
+    assert (
+        offline("deployment-pass.yaml", "deployment-fail.yaml", "configmap.yaml", "--namespace", "shop") == 1
+    )
+    assert capsys.readouterr().out.endswith("failed: 1 of 3 documents (1 attempt)\n")
+
+
+def test_an_unnamed_document_passes_when_any_labelled_candidate_matches(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert offline("pods-running.yaml") == 0
+
+
+def test_an_unnamed_document_fails_listing_the_candidates(capsys: pytest.CaptureFixture[str]) -> None:
+    assert offline("pods-succeeded.yaml") == 1
+    out = capsys.readouterr().out
+    assert out.startswith("v1/Pod shop [app=web] (2 candidates): mismatch\n  closest: v1/Pod shop/web-1\n")
+    assert '    v1/Pod shop/web-2: status.phase: expected "Succeeded", got "Running" (value)\n' in out
+    assert "db-1" not in out  # not selected by the labels
+
+
+def test_the_namespace_is_injected_for_namespaced_kinds(capsys: pytest.CaptureFixture[str]) -> None:
+    # settings has no namespace in objects.yaml: it lives in --namespace, where the lookup goes too
+    assert offline("configmap.yaml", "--namespace", "team-a") == 0
+    assert offline("configmap.yaml") == 0  # NS defaults to `default`, on both sides
+
+
+def test_an_explicit_namespace_is_kept(capsys: pytest.CaptureFixture[str]) -> None:
+    assert offline("deployment-pass.yaml", "--namespace", "elsewhere") == 0
+
+
+def test_cluster_scoped_kinds_get_no_namespace(capsys: pytest.CaptureFixture[str]) -> None:
+    assert offline("clusterrole.yaml", "--namespace", "team-a") == 0
+
+
+def test_a_missing_object_is_not_found(capsys: pytest.CaptureFixture[str]) -> None:
+    assert offline("configmap.yaml", "--namespace", "team-a", "--actual", str(DATA / "clusterrole.yaml")) == 1
+    assert capsys.readouterr().out.startswith("v1/ConfigMap team-a/settings: not found\n")
+
+
+def test_an_unknown_kind_fails_naming_it(capsys: pytest.CaptureFixture[str]) -> None:
+    assert offline("unknown-kind.yaml") == 1
+    out = capsys.readouterr().out
+    assert (
+        "example.com/v1/Widget: unknown kind\n  kind Widget (example.com/v1) is not served by the cluster"
+        in out
+    )
+
+
+def test_an_unknown_kind_fails_with_errors_too(capsys: pytest.CaptureFixture[str]) -> None:
+    assert offline("--errors", "unknown-kind.yaml") == 1
+
+
+def test_errors_pass_when_nothing_matches(capsys: pytest.CaptureFixture[str]) -> None:
+    assert offline("--errors", "pods-succeeded.yaml") == 0  # candidates, none matching
+    assert offline("--errors", "deployment-fail.yaml") == 0  # found, but not matching
+    assert (
+        run("--errors", "--actual", str(DATA / "clusterrole.yaml"), str(DATA / "configmap.yaml")) == 0
+    )  # absent
+
+
+def test_errors_fail_when_an_object_matches(capsys: pytest.CaptureFixture[str]) -> None:
+    assert offline("--errors", "errors-failed-pods.yaml") == 1
+    assert "  Pod shop/db-1 matched an errors expectation\n" in capsys.readouterr().out
+    assert offline("--errors", "errors-any-pod.yaml") == 1
+    assert "  Pod shop/db-1 (and 2 others) matched an errors expectation\n" in capsys.readouterr().out
+
+
+def test_offline_checks_do_not_retry(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def no_polling(*args: Any, **kwargs: Any) -> Any:
+        raise AssertionError("offline checks must not poll")
+
+    monkeypatch.setattr(loop, "poll", no_polling)
+    assert offline("pods-succeeded.yaml", "--timeout", "60") == 1
+    assert capsys.readouterr().out.endswith("(1 attempt)\n")
+
+
+def test_verbose_shows_every_candidate(capsys: pytest.CaptureFixture[str]) -> None:
+    assert offline("-v", "pods-succeeded.yaml") == 1
+    assert "    v1/Pod shop/web-2\n      - status.phase:" in capsys.readouterr().out
+
+
+BAD_INPUT = [
+    (["bad-yaml.yaml"], "bad-yaml.yaml: line 4: invalid YAML"),
+    (["not-an-object.yaml"], "not-an-object.yaml: document 2 (line 5) is not an object (got a list)"),
+    (["missing.yaml"], "missing.yaml: cannot read: No such file or directory"),
+    (["deployment-pass.yaml", "--actual", "missing.yaml"], "missing.yaml: cannot read"),
+    (["deployment-pass.yaml", "--actual", "bad-yaml.yaml"], "bad-yaml.yaml: line 4: invalid YAML"),
+    (["--dialect", "chainsaw", "deployment-pass.yaml"], "the chainsaw dialect is not available yet"),
+]
+
+
+@pytest.mark.parametrize(("args", "message"), BAD_INPUT, ids=[m for _, m in BAD_INPUT])
+def test_bad_input_exits_2_with_one_line(
+    capsys: pytest.CaptureFixture[str], args: list[str], message: str
+) -> None:
+    resolved = [str(DATA / a) if a.endswith(".yaml") else a for a in args]
+    if "--actual" not in args:
+        resolved = ["--actual", OBJECTS, *resolved]
+    assert run(*resolved) == 2
+    line = one_error_line(capsys)
+    assert line.startswith("toollab assert: error: ")
+    assert message in line
+
+
+def test_a_directory_is_unreadable(capsys: pytest.CaptureFixture[str]) -> None:
+    assert offline(str(DATA)) == 2
+    assert "cannot read" in one_error_line(capsys)
+
+
+def test_a_file_without_objects_is_bad_input(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    empty = tmp_path / "empty.yaml"
+    empty.write_text("---\n# nothing\n")
+    assert run("--actual", OBJECTS, str(empty)) == 2
+    assert "no objects to check" in one_error_line(capsys)
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["--bogus", "x.yaml"],
+        [],
+        ["--timeout", "-1", "x.yaml"],
+        ["--timeout", "soon", "x.yaml"],
+        ["--dialect", "x", "y.yaml"],
+    ],
+)
+def test_bad_flags_exit_2_with_one_line(capsys: pytest.CaptureFixture[str], args: list[str]) -> None:
+    with pytest.raises(SystemExit) as exited:
+        run(*args)
+    assert exited.value.code == 2
+    line = one_error_line(capsys)
+    assert line.startswith("toollab") and ": error: " in line
+
+
+def test_live_mode_retries_until_the_object_appears(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Without --actual the cluster comes from the kubeconfig and rounds repeat until a pass."""
+    from toollab.cluster import kube
+
+    empty = objects.ObjectsCluster([], default_namespace="shop")
+    full = objects.ObjectsCluster(
+        [
+            {
+                "apiVersion": "v1",
+                "kind": "ConfigMap",
+                "metadata": {"name": "settings"},
+                "data": {"mode": "fast"},
+            }
+        ],
+        default_namespace="shop",
+    )
+    rounds = [empty, empty, full]
+
+    class Appearing(objects.ObjectsCluster):
+        def get(
+            self, api_version: str, kind: str, *, name: str, namespace: str | None
+        ) -> dict[str, Any] | None:
+            return (rounds.pop(0) if len(rounds) > 1 else rounds[0]).get(
+                api_version, kind, name=name, namespace=namespace
+            )
+
+    monkeypatch.setattr(
+        kube.KubeCluster, "from_kubeconfig", classmethod(lambda cls: Appearing([], default_namespace="shop"))
+    )
+    sleeps: list[float] = []
+    monkeypatch.setattr(loop, "poll", functools.partial(loop.poll, sleep=sleeps.append, clock=lambda: 0.0))
+    assert run("--namespace", "shop", str(DATA / "configmap.yaml")) == 0
+    assert capsys.readouterr().out == "passed: 1 document (3 attempts)\n"
+    assert sleeps == [1.0, 1.0]
+
+
+def test_live_mode_without_a_kubeconfig_is_one_line(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from toollab.cluster import kube
+
+    def broken(cls: Any) -> Any:
+        raise RuntimeError("Invalid kube-config file.\nNo configuration found.")
+
+    monkeypatch.setattr(kube.KubeCluster, "from_kubeconfig", classmethod(broken))
+    assert run(str(DATA / "configmap.yaml")) == 2
+    assert (
+        one_error_line(capsys)
+        == "toollab assert: error: cannot load the kubeconfig: Invalid kube-config file."
+    )
+
+
+def test_a_refusing_cluster_fails_with_one_line(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from toollab import errors
+    from toollab.cluster import kube
+
+    class Refusing(objects.ObjectsCluster):
+        def get(
+            self, api_version: str, kind: str, *, name: str, namespace: str | None
+        ) -> dict[str, Any] | None:
+            raise errors.Forbidden("configmaps is forbidden: User cannot get resource")
+
+    refusing = Refusing([], default_namespace="default")
+    monkeypatch.setattr(kube.KubeCluster, "from_kubeconfig", classmethod(lambda cls: refusing))
+    assert run("--timeout", "0", str(DATA / "configmap.yaml")) == 1
+    assert (
+        one_error_line(capsys) == "toollab assert: error: configmaps is forbidden: User cannot get resource"
+    )
