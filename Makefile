@@ -81,15 +81,19 @@ bench: dev cluster ## benchmarks that print figures
 	$(PY) bench/bench_suite.py
 	$(PY) bench/bench_operator.py
 
-image: ## build the operator image (needs Docker)
-	docker build -t toollab:dev .
+PIN = PYTHONPATH=operator python3 -c 'from toollab.localcluster import pins; print(pins.$(1))'
 
-kind-up: image ## a kind cluster with toollab's CRDs and operator (needs Docker and kind)
-	kind create cluster --name toollab
+image: ## build the operator image (needs Docker)
+	docker build -t toollab:dev --build-arg HELM_VERSION=$$($(call PIN,HELM)) \
+	  --build-arg KUBE_MINOR=$$($(call PIN,kube_minor())) .
+
+kind-up: image ## a kind cluster `toollab` running the operator from manifests/ (needs Docker and kind)
+	kind get clusters 2>/dev/null | grep -qx toollab || kind create cluster --name toollab
 	kind load docker-image toollab:dev --name toollab
 	kubectl --context kind-toollab apply -k manifests/
+	kubectl --context kind-toollab -n toollab-system rollout status deployment/toollab-operator --timeout=180s
 
-kind-down: ## delete the kind cluster
+kind-down: ## delete the kind cluster `toollab`
 	kind delete cluster --name toollab
 
 clean: ## remove caches inside the repository (not the tools cache)

@@ -79,7 +79,7 @@ def _wait_established(kube: Any, name: str, timeout: float = 30.0) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         crd = kube.get("apiextensions.k8s.io/v1", "CustomResourceDefinition", name=name, namespace=None)
-        conditions = (crd or {}).get("status", {}).get("conditions", [])
+        conditions = ((crd or {}).get("status") or {}).get("conditions") or []
         if any(c["type"] == "Established" and c["status"] == "True" for c in conditions):
             return
         time.sleep(0.2)

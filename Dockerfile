@@ -1,0 +1,54 @@
+# syntax=docker/dockerfile:1
+# The toollab operator image: `toollab operator` plus the helm CLI, running as a non-root user.
+#
+#   docker build -t toollab:dev .
+#
+# `make image` passes HELM_VERSION and KUBE_MINOR from operator/toollab/localcluster/pins.py;
+# the defaults below are the same pins (tests/unit/deploy/test_dockerfile.py keeps them equal).
+
+ARG GO_VERSION=1.26
+ARG PYTHON_VERSION=3.11
+
+# --- helm, built from its Go module like `make tools` does (no release binary is downloaded) ---
+FROM golang:${GO_VERSION} AS helm
+ARG HELM_VERSION=3.21.4
+ARG KUBE_MINOR=36
+ENV CGO_ENABLED=0 GOTOOLCHAIN=local GOFLAGS=-mod=mod GOBIN=/out
+RUN h=helm.sh/helm/v3 \
+ && go install -trimpath \
+      -ldflags "-s -w -X $h/internal/version.version=v${HELM_VERSION} \
+        -X $h/pkg/chartutil.k8sVersionMajor=1 -X $h/pkg/chartutil.k8sVersionMinor=${KUBE_MINOR} \
+        -X $h/pkg/lint/rules.k8sVersionMajor=1 -X $h/pkg/lint/rules.k8sVersionMinor=${KUBE_MINOR}" \
+      "$h/cmd/helm@v${HELM_VERSION}" \
+ && /out/helm version --short | grep -q "^v${HELM_VERSION}"
+
+# --- toollab into a virtualenv, so the final stage gets no pip cache, compiler or sources -------
+FROM python:${PYTHON_VERSION}-slim AS build
+ENV PIP_NO_CACHE_DIR=1 PIP_DISABLE_PIP_VERSION_CHECK=1
+WORKDIR /src
+COPY pyproject.toml README.md ./
+COPY operator/ operator/
+RUN python -m venv /opt/toollab \
+ && /opt/toollab/bin/pip install . \
+ && /opt/toollab/bin/toollab --version
+
+# --- the operator -----------------------------------------------------------------------------
+FROM python:${PYTHON_VERSION}-slim
+LABEL org.opencontainers.image.title="toollab" \
+      org.opencontainers.image.description="Kubernetes operator that runs tool-evaluation trials (ToolTrial)"
+COPY --from=helm /out/helm /usr/local/bin/helm
+COPY --from=build /opt/toollab /opt/toollab
+RUN groupadd --system --gid 65532 toollab \
+ && useradd --system --uid 65532 --gid 65532 --home-dir /tmp --no-create-home --shell /usr/sbin/nologin toollab
+# HOME and the helm directories live under /tmp: the Deployment mounts an emptyDir there and keeps
+# the root filesystem read-only.
+ENV PATH=/opt/toollab/bin:$PATH \
+    HOME=/tmp \
+    HELM_CACHE_HOME=/tmp/helm/cache \
+    HELM_CONFIG_HOME=/tmp/helm/config \
+    HELM_DATA_HOME=/tmp/helm/data \
+    PYTHONDONTWRITEBYTECODE=1 \
+    PYTHONUNBUFFERED=1
+USER 65532:65532
+EXPOSE 8080
+ENTRYPOINT ["toollab", "operator"]

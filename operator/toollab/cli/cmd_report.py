@@ -1,0 +1,194 @@
+"""`toollab report`: the lab's scoreboard as a table, JSON, JUnit XML or a self-contained HTML page.
+
+Reads ToolTrials from the cluster (as the kubeconfig's user) or, with `--input`, from a file such as
+`kubectl get tooltrials -A -o yaml`. Only reads: never writes to the cluster. Heavy imports
+(kubernetes, rich, jinja2) stay inside functions so that `toollab --help` stays fast.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import json
+import os
+import sys
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from toollab import errors
+from toollab.cli import main
+
+FORMATS = ("table", "json", "junit", "html")
+API_VERSION = "toollab.dev/v1alpha1"
+KIND = "ToolTrial"
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """`[-n NS | -A] [--format F] [-o FILE] [--input FILE] [--kubeconfig PATH] [--context NAME]`."""
+    scope = parser.add_mutually_exclusive_group()
+    scope.add_argument(
+        "-n",
+        "--namespace",
+        metavar="NS",
+        help="only trials in this namespace (default: the kubeconfig context's namespace)",
+    )
+    scope.add_argument("-A", "--all-namespaces", action="store_true", help="trials in every namespace")
+    parser.add_argument(
+        "--format",
+        choices=FORMATS,
+        default="table",
+        help="table (default), json, junit (XML, one testsuite per trial) or html",
+    )
+    parser.add_argument(
+        "-o", "--output", metavar="FILE", help="write the report to FILE instead of standard output"
+    )
+    parser.add_argument(
+        "--input",
+        metavar="FILE",
+        help="read ToolTrials from a YAML or JSON file ('-' for standard input), not the cluster",
+    )
+    parser.add_argument(
+        "--kubeconfig", metavar="PATH", help="kubeconfig to use (default: $KUBECONFIG, ~/.kube/config)"
+    )
+    parser.add_argument(
+        "--context", metavar="NAME", help="kubeconfig context to use (default: the current one)"
+    )
+
+
+def run(args: argparse.Namespace) -> int:
+    """Read the trials, render them in the chosen format, write the result."""
+    from toollab.reports import scoreboard
+
+    try:
+        bodies = read_file(args.input, namespace=args.namespace) if args.input else read_cluster(args)
+    except errors.InputError as exc:
+        raise main.UsageError(str(exc)) from exc
+    except errors.ToollabError as exc:
+        print(f"toollab report: {describe_cluster_error(exc)}", file=sys.stderr)
+        return 1
+    rows = scoreboard.build_rows(bodies)
+    text = render(args.format, rows, color=wants_color(args))
+    return write(text, args.output)
+
+
+def read_file(path: str, *, namespace: str | None) -> list[Mapping[str, Any]]:
+    """ToolTrials in a file (a List, a list, one object or a YAML stream), optionally of one namespace."""
+    import yaml
+
+    from toollab.reports import scoreboard
+
+    try:
+        text = sys.stdin.read() if path == "-" else Path(path).read_text(encoding="utf-8")
+    except OSError as exc:
+        raise errors.InputError(f"cannot read {path}: {exc.strerror or exc}") from exc
+    try:
+        documents = (
+            [json.loads(text)] if text.lstrip().startswith(("{", "[")) else list(yaml.safe_load_all(text))
+        )
+    except (ValueError, yaml.YAMLError) as exc:
+        raise errors.InputError(f"{path} is neither YAML nor JSON: {str(exc).splitlines()[0]}") from exc
+    trials = scoreboard.collect_trials(documents)
+    if namespace:
+        trials = [t for t in trials if (t.get("metadata") or {}).get("namespace") == namespace]
+    return trials
+
+
+def read_cluster(args: argparse.Namespace) -> list[Mapping[str, Any]]:
+    """ToolTrials from the API server: one namespace, or all of them with -A."""
+    from toollab.cluster import kube
+
+    namespace = (
+        None
+        if args.all_namespaces
+        else (args.namespace or context_namespace(args.kubeconfig, context=args.context))
+    )
+    paths = kubeconfig_paths(args.kubeconfig)
+    if not any(p.exists() for p in paths) and "KUBERNETES_SERVICE_HOST" not in os.environ:
+        where = ", ".join(str(p) for p in paths)
+        raise errors.ClusterError(
+            f"no kubeconfig at {where}: pass --kubeconfig, or --input FILE to report offline"
+        )
+    try:
+        cluster = kube.KubeCluster.from_kubeconfig(args.kubeconfig, context=args.context)
+        return list(cluster.list(API_VERSION, KIND, namespace=namespace))
+    except errors.ToollabError:
+        raise
+    except Exception as exc:  # e.g. the client's config errors: one line, never a traceback
+        raise errors.ClusterError(f"cannot read ToolTrials from the cluster: {exc}") from exc
+
+
+def context_namespace(kubeconfig: str | None, *, context: str | None = None) -> str:
+    """The context's namespace (default: the current context's), as kubectl picks it; else "default"."""
+    import yaml
+
+    for path in kubeconfig_paths(kubeconfig):
+        try:
+            config = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        except (OSError, yaml.YAMLError):
+            continue
+        current = context or (config.get("current-context") if isinstance(config, dict) else None)
+        if not current:
+            continue
+        for entry in config.get("contexts") or ():
+            if isinstance(entry, dict) and entry.get("name") == current:
+                return str((entry.get("context") or {}).get("namespace") or "default")
+    return "default"
+
+
+def kubeconfig_paths(kubeconfig: str | None) -> list[Path]:
+    """Where kubectl looks: --kubeconfig, else each $KUBECONFIG entry, else ~/.kube/config."""
+    if kubeconfig:
+        return [Path(kubeconfig)]
+    listed = [Path(p) for p in os.environ.get("KUBECONFIG", "").split(os.pathsep) if p]
+    return listed or [Path.home() / ".kube" / "config"]
+
+
+def describe_cluster_error(exc: errors.ToollabError) -> str:
+    """One line for the user, with the fix when we know it."""
+    if isinstance(exc, errors.UnknownKind):
+        return "the ToolTrial CRD is not installed in this cluster (kubectl apply -f crds/)"
+    if isinstance(exc, errors.Forbidden):
+        return f"not allowed to list ToolTrials: {exc}"
+    return str(exc)
+
+
+def render(fmt: str, rows: list[Any], *, color: bool) -> str:
+    """The report text in one of FORMATS."""
+    from toollab.reports import scoreboard
+
+    if fmt == "json":
+        return scoreboard.render_json(rows)
+    if fmt == "junit":
+        from toollab.reports import trials_junit
+
+        return trials_junit.render_junit(rows)
+    if fmt == "html":
+        from toollab.reports import html
+
+        now = datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M UTC")
+        return html.render_html(rows, generated_at=now)
+    from toollab.reports import table
+
+    return table.render_table(rows, color=color)
+
+
+def wants_color(args: argparse.Namespace) -> bool:
+    """Colour only for a table on a terminal, and never with NO_COLOR set (no-color.org)."""
+    if args.format != "table" or args.output or os.environ.get("NO_COLOR"):
+        return False
+    return sys.stdout.isatty()
+
+
+def write(text: str, output: str | None) -> int:
+    """Print, or write the file; a file that cannot be written is a failure in one line."""
+    if not output or output == "-":
+        sys.stdout.write(text)
+        return 0
+    try:
+        Path(output).write_text(text, encoding="utf-8")
+    except OSError as exc:
+        print(f"toollab report: cannot write {output}: {exc.strerror or exc}", file=sys.stderr)
+        return 1
+    print(f"wrote {output}", file=sys.stderr)
+    return 0

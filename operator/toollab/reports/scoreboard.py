@@ -1,0 +1,303 @@
+"""The scoreboard: one row per ToolTrial, read from the bodies the API server (or a file) gave us.
+
+Pure: no I/O, no clock. Tolerant of partial or odd status (a trial the operator has not seen yet
+has no status at all): a missing field becomes None or "", never an exception.
+"""
+
+from __future__ import annotations
+
+import datetime
+import json
+from collections import Counter
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+API_VERSION = "toollab.dev/v1alpha1"
+KIND = "ToolTrial"
+VERDICTS = ("Passed", "Failed", "Error")
+
+
+@dataclass(frozen=True)
+class Footprint:
+    """`status.footprint`: what the installed tool costs the cluster."""
+
+    pods: int | None = None
+    containers: int | None = None
+    cpu_requests: str | None = None
+    memory_requests: str | None = None
+    privileged_containers: int | None = None
+    host_path_volumes: int | None = None
+    cluster_scoped_objects: int | None = None
+
+
+@dataclass(frozen=True)
+class StepResult:
+    """One entry of `status.steps`."""
+
+    name: str
+    phase: str
+    attempts: int | None
+    seconds: float | None
+    message: str
+
+
+@dataclass(frozen=True)
+class Row:
+    """One ToolTrial on the scoreboard."""
+
+    namespace: str
+    name: str
+    tool: str
+    version: str
+    app_version: str
+    phase: str
+    result: str
+    passed: int | None
+    total: int | None
+    time_to_ready: float | None
+    run_seconds: float | None
+    footprint: Footprint
+    steps: tuple[StepResult, ...]
+    reason: str
+    message: str
+    started_at: str
+    finished_at: str
+
+    @property
+    def passed_text(self) -> str:
+        """The PASSED printer column ("2/3"); "" before the first step count."""
+        if self.passed is None or self.total is None:
+            return ""
+        return f"{self.passed}/{self.total}"
+
+    @property
+    def outcome(self) -> str:
+        """Passed, Failed or Error once decided; Running while it runs; Pending with no status."""
+        if self.phase in VERDICTS:
+            return self.phase
+        if self.phase == "CleaningUp" and self.result in VERDICTS:
+            return self.result
+        return "Running" if self.phase else "Pending"
+
+
+@dataclass(frozen=True)
+class Summary:
+    """How many trials ended each way."""
+
+    total: int
+    passed: int
+    failed: int
+    error: int
+    running: int
+    pending: int
+
+
+def collect_trials(documents: Iterable[Any]) -> list[Mapping[str, Any]]:
+    """ToolTrial bodies from parsed YAML/JSON documents: objects, lists, or `kind: List` wrappers."""
+    found: list[Mapping[str, Any]] = []
+    for doc in documents:
+        if isinstance(doc, list):
+            found.extend(collect_trials(doc))
+        elif isinstance(doc, Mapping) and isinstance(doc.get("items"), list):
+            found.extend(collect_trials(doc["items"]))
+        elif isinstance(doc, Mapping) and doc.get("kind") == KIND:
+            found.append(doc)
+    return found
+
+
+def build_rows(bodies: Iterable[Mapping[str, Any]]) -> list[Row]:
+    """Rows for the trials, grouped by tool, then by namespace and name."""
+    rows = [build_row(body) for body in bodies]
+    return sorted(rows, key=lambda r: (r.tool.lower(), r.namespace, r.name))
+
+
+def build_row(body: Mapping[str, Any]) -> Row:
+    """The scoreboard row of one ToolTrial body."""
+    meta, spec, status = _map(body, "metadata"), _map(body, "spec"), _map(body, "status")
+    tool, install = _map(spec, "tool"), _map(status, "install")
+    started, finished = _str(status.get("startedAt")), _str(status.get("finishedAt"))
+    return Row(
+        namespace=_str(meta.get("namespace")),
+        name=_str(meta.get("name")),
+        tool=_str(tool.get("name")) or _str(install.get("tool")) or _str(meta.get("name")),
+        version=_version(tool, install),
+        app_version=_str(install.get("appVersion")),
+        phase=_str(status.get("phase")),
+        result=_str(status.get("result")),
+        passed=_int(status.get("passed")),
+        total=_int(status.get("total")),
+        time_to_ready=_float(status.get("timeToReadySeconds")),
+        run_seconds=_seconds_between(started, finished),
+        footprint=_footprint(_map(status, "footprint")),
+        steps=tuple(_step(s) for s in status.get("steps") or () if isinstance(s, Mapping)),
+        reason=_ready(status).get("reason", ""),
+        message=_ready(status).get("message", ""),
+        started_at=started,
+        finished_at=finished,
+    )
+
+
+def summarize(rows: Iterable[Row]) -> Summary:
+    """Counts of trials by outcome."""
+    counts = Counter(row.outcome for row in rows)
+    return Summary(
+        total=sum(counts.values()),
+        passed=counts["Passed"],
+        failed=counts["Failed"],
+        error=counts["Error"],
+        running=counts["Running"],
+        pending=counts["Pending"],
+    )
+
+
+def row_to_dict(row: Row) -> dict[str, Any]:
+    """A row as JSON-ready data, camelCase like the ToolTrial status it came from."""
+    fp = row.footprint
+    return {
+        "namespace": row.namespace,
+        "name": row.name,
+        "tool": row.tool,
+        "version": row.version or None,
+        "appVersion": row.app_version or None,
+        "phase": row.phase or None,
+        "result": row.result or None,
+        "outcome": row.outcome,
+        "passed": row.passed,
+        "total": row.total,
+        "passedText": row.passed_text or None,
+        "timeToReadySeconds": row.time_to_ready,
+        "runSeconds": row.run_seconds,
+        "footprint": {
+            "pods": fp.pods,
+            "containers": fp.containers,
+            "cpuRequests": fp.cpu_requests,
+            "memoryRequests": fp.memory_requests,
+            "privilegedContainers": fp.privileged_containers,
+            "hostPathVolumes": fp.host_path_volumes,
+            "clusterScopedObjects": fp.cluster_scoped_objects,
+        },
+        "steps": [
+            {
+                "name": s.name,
+                "phase": s.phase,
+                "attempts": s.attempts,
+                "seconds": s.seconds,
+                "message": s.message or None,
+            }
+            for s in row.steps
+        ],
+        "reason": row.reason or None,
+        "message": row.message or None,
+        "startedAt": row.started_at or None,
+        "finishedAt": row.finished_at or None,
+    }
+
+
+def render_json(rows: Iterable[Row]) -> str:
+    """The scoreboard as a JSON document: `{"summary": {...}, "trials": [...]}`."""
+    rows = list(rows)
+    summary = summarize(rows)
+    document = {"summary": vars(summary), "trials": [row_to_dict(r) for r in rows]}
+    return json.dumps(document, indent=2) + "\n"
+
+
+def summary_line(summary: Summary) -> str:
+    """A line like "3 trials: 2 passed, 1 failed", leaving out the outcomes nobody had."""
+    parts = [
+        (summary.passed, "passed"),
+        (summary.failed, "failed"),
+        (summary.error, "error"),
+        (summary.running, "running"),
+        (summary.pending, "pending"),
+    ]
+    counted = ", ".join(f"{n} {word}" for n, word in parts if n)
+    noun = "trial" if summary.total == 1 else "trials"
+    return f"{summary.total} {noun}: {counted}" if counted else f"{summary.total} {noun}"
+
+
+def format_seconds(seconds: float | None) -> str:
+    """45.3 -> "45.3s", 125 -> "2m5s": short, like kubectl's ages."""
+    if seconds is None:
+        return "-"
+    if seconds < 60:
+        return f"{seconds:.1f}s"
+    minutes, rest = divmod(round(seconds), 60)
+    return f"{minutes}m{rest}s" if minutes < 60 else f"{minutes // 60}h{minutes % 60}m"
+
+
+def _version(tool: Mapping[str, Any], install: Mapping[str, Any]) -> str:
+    # what was installed beats what was asked for: a chart range resolves to one version
+    return (
+        _str(install.get("version")) or _str(_map(tool, "helm").get("version")) or _str(tool.get("version"))
+    )
+
+
+def _footprint(raw: Mapping[str, Any]) -> Footprint:
+    return Footprint(
+        pods=_int(raw.get("pods")),
+        containers=_int(raw.get("containers")),
+        cpu_requests=_str(raw.get("cpuRequests")) or None,
+        memory_requests=_str(raw.get("memoryRequests")) or None,
+        privileged_containers=_int(raw.get("privilegedContainers")),
+        host_path_volumes=_int(raw.get("hostPathVolumes")),
+        cluster_scoped_objects=_int(raw.get("clusterScopedObjects")),
+    )
+
+
+def _step(raw: Mapping[str, Any]) -> StepResult:
+    return StepResult(
+        name=_str(raw.get("name")),
+        phase=_str(raw.get("phase")) or "Pending",
+        attempts=_int(raw.get("attempts")),
+        seconds=_float(raw.get("seconds")),
+        message=_str(raw.get("message")),
+    )
+
+
+def _ready(status: Mapping[str, Any]) -> dict[str, str]:
+    for condition in status.get("conditions") or ():
+        if isinstance(condition, Mapping) and condition.get("type") == "Ready":
+            return {"reason": _str(condition.get("reason")), "message": _str(condition.get("message"))}
+    return {}
+
+
+def _seconds_between(start: str, end: str) -> float | None:
+    begin, finish = _timestamp(start), _timestamp(end)
+    if begin is None or finish is None:
+        return None
+    return max(0.0, (finish - begin).total_seconds())
+
+
+def _timestamp(text: str) -> datetime.datetime | None:
+    try:
+        return datetime.datetime.fromisoformat(text.replace("Z", "+00:00")) if text else None
+    except ValueError:
+        return None
+
+
+def _map(parent: Mapping[str, Any], key: str) -> Mapping[str, Any]:
+    value = parent.get(key)
+    return value if isinstance(value, Mapping) else {}
+
+
+def _str(value: object) -> str:
+    return "" if value is None or isinstance(value, Mapping | list) else str(value)
+
+
+def _int(value: object) -> int | None:
+    if isinstance(value, bool) or not isinstance(value, int | float | str):
+        return None
+    try:
+        return int(value)
+    except ValueError:
+        return None
+
+
+def _float(value: object) -> float | None:
+    if isinstance(value, bool) or not isinstance(value, int | float | str):
+        return None
+    try:
+        return float(value)
+    except ValueError:
+        return None
