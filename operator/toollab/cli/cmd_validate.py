@@ -1,0 +1,126 @@
+"""`toollab validate FILE...`: check ToolTrial files offline, for users' CI and GitOps repos.
+
+Checks each ToolTrial document against the CRD's OpenAPI schema (shipped as package data)
+and the CEL rules as `model.parse` re-expresses them. Never contacts a cluster.
+Exit 0: all valid; 1: a problem found; 2: a file could not be read.
+"""
+
+from __future__ import annotations
+
+import argparse
+import pathlib
+import sys
+from collections.abc import Iterator, Mapping
+from importlib import resources
+from typing import Any
+
+from toollab import errors
+from toollab.model import fields, parse, schema, trial
+
+CRD_RESOURCE = "data/tooltrials.crd.yaml"
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """FILE arguments."""
+    parser.add_argument(
+        "files", nargs="+", metavar="FILE", help="YAML files of ToolTrials ('-': standard input)"
+    )
+
+
+def run(args: argparse.Namespace) -> int:
+    """Validate every file; the worst exit status wins."""
+    crd_schema = load_schema()
+    return max(_validate_file(name, crd_schema) for name in args.files)
+
+
+def load_schema() -> schema.Schema:
+    """The v1alpha1 openAPIV3Schema of the CRD shipped with toollab."""
+    import yaml
+
+    text = resources.files("toollab").joinpath(CRD_RESOURCE).read_text(encoding="utf-8")
+    crd = yaml.safe_load(text)
+    version = next(v for v in crd["spec"]["versions"] if v["name"] == trial.VERSION)
+    result: schema.Schema = version["schema"]["openAPIV3Schema"]
+    return result
+
+
+def problems_in(document: Mapping[str, Any], crd_schema: schema.Schema) -> list[schema.Problem]:
+    """Schema problems of one ToolTrial document, plus those of the CEL rules (found by parse)."""
+    found = schema.validate_resource(document, crd_schema, pattern_text=fields.PATTERN_TEXT)
+    for exc in parse.find_problems(document):
+        found = _merge(found, schema.Problem(exc.path, exc.detail))
+    return found
+
+
+def _merge(found: list[schema.Problem], extra: schema.Problem) -> list[schema.Problem]:
+    """parse's wording wins where both report the same field (it reads better than a regex)."""
+    same = [i for i, problem in enumerate(found) if problem.path == extra.path]
+    if not same:
+        return [*found, extra]
+    return [extra if i == same[0] else problem for i, problem in enumerate(found)]
+
+
+def _validate_file(name: str, crd_schema: schema.Schema) -> int:
+    try:
+        documents = _read(name)
+    except errors.InputError as exc:
+        print(f"{name}: {exc}", file=sys.stderr)
+        return 2
+    labels = [name if len(documents) == 1 else f"{name}[doc {i + 1}]" for i in range(len(documents))]
+    lines: list[str] = []
+    trials = skipped = 0
+    for label, document in zip(labels, documents, strict=True):
+        if document is None:
+            continue
+        if not _is_tooltrial(document):
+            skipped += 1
+            continue
+        trials += 1
+        lines.extend(_report(label, document, crd_schema))
+    return _summarize(name, lines, trials=trials, skipped=skipped)
+
+
+def _summarize(name: str, lines: list[str], *, trials: int, skipped: int) -> int:
+    for line in lines:
+        print(line)
+    if lines:
+        return 1
+    if not trials:
+        print(f"{name}: no ToolTrial in this file")
+        return 1
+    note = f" ({skipped} other document{'s' if skipped != 1 else ''} skipped)" if skipped else ""
+    print(f"{name}: ok{note}")
+    return 0
+
+
+def _report(label: str, document: Any, crd_schema: schema.Schema) -> Iterator[str]:
+    if not isinstance(document, Mapping):
+        yield f"{label}: not an object"
+        return
+    if document.get("apiVersion") != trial.API_VERSION or document.get("kind") != trial.KIND:
+        yield f"{label}: apiVersion and kind must be {trial.API_VERSION} and {trial.KIND}"
+        return
+    for problem in problems_in(document, crd_schema):
+        yield f"{label} {problem.path}: {problem.message}" if problem.path else f"{label}: {problem.message}"
+
+
+def _is_tooltrial(document: Any) -> bool:
+    if not isinstance(document, Mapping):
+        return True  # reported as "not an object"
+    api_version = str(document.get("apiVersion", ""))
+    return document.get("kind") == trial.KIND or api_version.startswith(f"{trial.GROUP}/")
+
+
+def _read(name: str) -> list[Any]:
+    import yaml
+
+    try:
+        text = sys.stdin.read() if name == "-" else pathlib.Path(name).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise errors.InputError(f"cannot read: {getattr(exc, 'strerror', None) or exc}") from exc
+    try:
+        return list(yaml.safe_load_all(text))
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" (line {mark.line + 1})" if mark is not None else ""
+        raise errors.InputError(f"not valid YAML{where}: {getattr(exc, 'problem', None) or exc}") from exc
