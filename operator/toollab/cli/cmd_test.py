@@ -1,0 +1,173 @@
+"""`toollab test DIR...`: run KUTTL-format suites unmodified against the current cluster.
+
+DIR is a test dir (each subdirectory a test case) or a directory holding `kuttl-test.yaml`.
+Exit 0 when every case passes, 1 otherwise, 2 for bad input (one line, no traceback). The
+kubernetes client is imported inside `run`, so `toollab --help` stays fast.
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import os
+import random
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+from toollab import errors
+from toollab.cli import main
+from toollab.suites import model
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """kuttl's `test` flags that make sense against an existing cluster."""
+    parser.add_argument("dirs", nargs="*", metavar="DIR", help="test dirs, or a dir holding kuttl-test.yaml")
+    parser.add_argument(
+        "--config", metavar="FILE", help="a kuttl-test.yaml TestSuite (paths relative to here)"
+    )
+    parser.add_argument("--timeout", type=_positive, metavar="S", help="seconds per step (default 30)")
+    parser.add_argument("--parallel", type=_positive, metavar="N", help="test cases at once (default 8)")
+    parser.add_argument("--namespace", metavar="NS", help="use this namespace for every test case")
+    parser.add_argument("--skip-delete", action="store_true", help="keep namespaces and objects afterwards")
+    parser.add_argument("--report", choices=["junit", "xml", "json"], type=str.lower, help="write a report")
+    parser.add_argument("--report-name", metavar="NAME", help="report file name (default kuttl-report)")
+    parser.add_argument("--report-granularity", choices=["step", "test"], help="a testcase per step or test")
+    parser.add_argument("--artifacts-dir", metavar="DIR", help="where the report goes (default: here)")
+    parser.add_argument(
+        "--template-var",
+        action="append",
+        default=[],
+        metavar="K=V",
+        help="a value for {{ .Vars.K }} (repeatable)",
+    )
+    parser.add_argument("-v", "--verbose", action="store_true", help="full failure text and command output")
+
+
+def run(args: argparse.Namespace) -> int:
+    """Load the suite and all its test cases, run them, write the report; the exit status."""
+    from toollab.runner import suite as suite_runner
+
+    try:
+        suite = build_suite(args)
+        variables = parse_template_vars(args.template_var)
+        cases = suite_runner.load_cases(suite, variables=variables, rng=random.Random())
+    except (errors.InputError, errors.SpecError) as exc:
+        raise main.UsageError(_one_line(exc)) from exc
+    _warn([*suite.warnings, *(w for case in cases for w in case.warnings)])
+    if args.verbose:
+        _warn([note for case in cases for note in case.notes], prefix="note")
+    runtime = suite_runner.Runtime(
+        cluster=_live_cluster(),
+        emit=lambda line: print(line, flush=True),
+        clock=time.monotonic,
+        sleep=time.sleep,
+        kubeconfig=os.environ.get("KUBECONFIG"),
+        verbose=args.verbose,
+    )
+    result = suite_runner.run_suite(suite, cases, runtime)
+    try:
+        path = suite_runner.write_report(result, suite)
+    except errors.InputError as exc:
+        raise main.UsageError(_one_line(exc)) from exc
+    if path is not None:
+        print(f"report: {path}")
+    return 0 if result.passed else 1
+
+
+def build_suite(args: argparse.Namespace) -> model.Suite:
+    """The suite to run: `--config`, a DIR holding kuttl-test.yaml, ./kuttl-test.yaml, or plain DIRs."""
+    from toollab.suites import loading
+
+    dirs = [Path(d) for d in args.dirs]
+    suite_dirs = [d for d in dirs if loading.is_suite_dir(d)]
+    if args.config:
+        suite = _override_dirs(loading.load_suite(args.config, base_dir=Path(".")), args.dirs)
+    elif suite_dirs and len(dirs) > 1:
+        raise main.UsageError(f"{suite_dirs[0]} holds {loading.SUITE_FILE}: pass it alone, or use --config")
+    elif suite_dirs:
+        suite = loading.load_suite(suite_dirs[0])
+    elif Path(loading.SUITE_FILE).is_file():  # kuttl reads ./kuttl-test.yaml when there is no --config
+        suite = _override_dirs(loading.load_suite(loading.SUITE_FILE, base_dir=Path(".")), args.dirs)
+    else:
+        suite = model.Suite(test_dirs=tuple(args.dirs))
+    if not suite.test_dirs:
+        raise main.UsageError("no test directories: pass DIR... or a --config with testDirs")
+    return apply_flags(suite, args)
+
+
+def _override_dirs(suite: model.Suite, dirs: list[str]) -> model.Suite:
+    """kuttl: test dirs on the command line replace the suite's testDirs."""
+    return dataclasses.replace(suite, test_dirs=tuple(dirs)) if dirs else suite
+
+
+def apply_flags(suite: model.Suite, args: argparse.Namespace) -> model.Suite:
+    """Command-line flags override the suite file, as in kuttl."""
+    from toollab.suites import config
+
+    changes: dict[str, Any] = {}
+    for flag, name in (("timeout", "timeout"), ("parallel", "parallel"), ("report_name", "report_name")):
+        if getattr(args, flag) is not None:
+            changes[name] = getattr(args, flag)
+    if args.namespace is not None:
+        if not args.namespace.strip():
+            raise main.UsageError("--namespace must not be empty")
+        changes["namespace"] = args.namespace
+    if args.skip_delete:
+        changes["skip_delete"] = True
+    if args.report:
+        changes["report_format"] = config.parse_report_format(args.report, where="--report")
+    if args.report_granularity:
+        changes["report_granularity"] = args.report_granularity
+    if args.artifacts_dir:
+        changes["artifacts_dir"] = str(Path(args.artifacts_dir).absolute())
+    return dataclasses.replace(suite, **changes)
+
+
+def parse_template_vars(values: list[str]) -> dict[str, Any]:
+    """`K=V` pairs (comma-separated or repeated); each value is read as YAML, as kuttl does."""
+    import yaml
+
+    variables: dict[str, Any] = {}
+    for value in values:
+        for pair in value.split(","):
+            name, sep, raw = pair.partition("=")
+            if not sep or not name.strip():
+                raise main.UsageError(f"--template-var {pair!r}: expected NAME=VALUE")
+            try:
+                variables[name.strip()] = yaml.safe_load(raw) if raw else ""
+            except yaml.YAMLError as exc:
+                raise main.UsageError(f"--template-var {name}: value is not valid YAML") from exc
+    return variables
+
+
+def _live_cluster() -> Any:
+    from toollab.cluster import kube
+
+    try:
+        return kube.KubeCluster.from_kubeconfig()
+    except errors.ToollabError as exc:
+        raise main.UsageError(_one_line(exc)) from exc
+    except Exception as exc:  # the client's configuration errors are not ToollabErrors
+        raise main.UsageError(f"cannot load the kubeconfig: {_one_line(exc)}") from exc
+
+
+def _warn(lines: list[str], *, prefix: str = "warning") -> None:
+    for line in lines:
+        print(f"{prefix}: {line}", file=sys.stderr)
+
+
+def _positive(value: str) -> int:
+    try:
+        number = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {value!r}") from None
+    if number < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1: {value!r}")
+    return number
+
+
+def _one_line(exc: BaseException) -> str:
+    lines = str(exc).strip().splitlines()
+    return lines[0] if lines else type(exc).__name__
