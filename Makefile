@@ -56,7 +56,7 @@ env: ## print export lines: eval "$$(make -s env)"
 	@$(PYSTD) env
 
 crds: dev ## apply the ToolTrial CRD to the current cluster
-	$(VENV)/bin/kubectl apply --server-side -f crds/
+	$(VENV)/bin/kubectl apply --server-side --force-conflicts -f crds/
 
 test-unit: dev ## unit tier: no cluster, seconds
 	$(PYTEST) -q tests/unit

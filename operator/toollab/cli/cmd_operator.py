@@ -1,0 +1,59 @@
+"""`toollab operator`: run the ToolTrial operator (Kopf) against the current KUBECONFIG.
+
+Flags become environment settings read by `toollab.handlers.config`; Kopf is imported lazily.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """Flags of `toollab operator`."""
+    parser.add_argument(
+        "--namespace",
+        "-n",
+        action="append",
+        default=[],
+        help="watch only this namespace (repeatable); default: all namespaces",
+    )
+    parser.add_argument(
+        "--default-service-account",
+        default=os.environ.get("TOOLLAB_DEFAULT_SERVICE_ACCOUNT"),
+        help="ServiceAccount (in the trial's namespace) to impersonate when a trial names none",
+    )
+    parser.add_argument(
+        "--allow-http",
+        action="store_true",
+        default=os.environ.get("TOOLLAB_ALLOW_HTTP", "") in {"1", "true", "yes"},
+        help="allow plain http:// chart repositories and manifest URLs",
+    )
+    parser.add_argument("--helm", default=os.environ.get("TOOLLAB_HELM", "helm"), help="the helm binary")
+    parser.add_argument(
+        "--liveness",
+        default=None,
+        metavar="URL",
+        help="serve a liveness endpoint, e.g. http://0.0.0.0:8080/healthz",
+    )
+    parser.add_argument("--verbose", "-v", action="store_true", help="debug logging")
+
+
+def run(args: argparse.Namespace) -> int:
+    """Configure the environment and run Kopf until interrupted."""
+    if args.default_service_account:
+        os.environ["TOOLLAB_DEFAULT_SERVICE_ACCOUNT"] = args.default_service_account
+    os.environ["TOOLLAB_ALLOW_HTTP"] = "1" if args.allow_http else ""
+    os.environ["TOOLLAB_HELM"] = args.helm
+    import kopf
+
+    import toollab.handlers  # noqa: F401  # registers the handlers
+
+    kopf.configure(verbose=args.verbose)
+    kopf.run(
+        standalone=True,
+        clusterwide=not args.namespace,
+        namespaces=args.namespace,
+        liveness_endpoint=args.liveness,
+    )
+    return 0

@@ -1,0 +1,44 @@
+"""The one mapping from runner results to Kopf: events, requeues, and the runner's dependencies.
+
+No trial logic: it only translates.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+import kopf
+
+from toollab.runner import reconcile
+
+
+def dependencies(memo: kopf.Memo) -> reconcile.Dependencies:
+    """What the runner needs, built once per operator and kept in memo."""
+    deps: reconcile.Dependencies | None = getattr(memo, "deps", None)
+    if deps is None:
+        config = memo.config
+        deps = reconcile.Dependencies.create(
+            cluster=memo.cluster,
+            default_service_account=config.default_service_account,
+            allow_http=config.allow_http,
+            helm_path=config.helm_path,
+            kubeconfig=config.kubeconfig,
+        )
+        memo.deps = deps
+    return deps
+
+
+def post_events(body: Any, events: Iterable[reconcile.Event]) -> None:
+    """Post the runner's events on the trial (Kopf queues and sends them)."""
+    for event in events:
+        kopf.event(body, type=event.type, reason=event.reason, message=event.message[:1000])
+
+
+def raise_unless_done(result: reconcile.CleanupResult) -> None:
+    """Cleanup not finished yet: ask Kopf to call again; a permanent failure is reported once."""
+    if result.done:
+        return
+    if result.permanent:
+        raise kopf.PermanentError(result.message)
+    raise kopf.TemporaryError(result.message, delay=result.delay)

@@ -1,0 +1,66 @@
+"""What the operator's runner needs from outside: clusters per identity, flags, a pause.
+
+Pure declarations and one constructor; the Kopf shell builds it once per operator.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from toollab.cluster import port
+from toollab.installers import base
+
+
+class OperatorCluster(port.Cluster, Protocol):
+    """The operator's own connection: the Cluster protocol, status writes and impersonation."""
+
+    def patch_status(
+        self, api_version: str, kind: str, *, name: str, namespace: str | None, status: Mapping[str, Any]
+    ) -> dict[str, Any]:
+        """A merge patch of the status subresource."""
+        ...
+
+    def impersonating(self, user: str | None) -> OperatorCluster:
+        """The same server, acting as `user` (None: as the operator)."""
+        ...
+
+
+@dataclass(frozen=True)
+class Event:
+    """A Kubernetes event to post on the trial."""
+
+    type: str  # Normal | Warning
+    reason: str
+    message: str
+
+
+def _pause(seconds: float) -> None:
+    threading.Event().wait(seconds)
+
+
+@dataclass(frozen=True)
+class Dependencies:
+    """The operator's connection, its flags, and how to wait inside a pass."""
+
+    cluster: OperatorCluster
+    default_service_account: str | None = None
+    allow_http: bool = False
+    helm_path: str = "helm"
+    kubeconfig: str | None = None
+    pause: Callable[[float], None] = _pause
+
+    @classmethod
+    def create(cls, *, cluster: OperatorCluster, **flags: Any) -> Dependencies:
+        """From the operator's connection and its command-line flags."""
+        return cls(cluster=cluster, **flags)
+
+    def user_for(self, namespace: str, service_account: str | None) -> str | None:
+        """The identity a trial acts as: its ServiceAccount, or the operator when None."""
+        return base.service_account_user(namespace, service_account) if service_account else None
+
+    def cluster_for(self, user: str | None) -> port.Cluster:
+        """A connection acting as `user`."""
+        return self.cluster.impersonating(user)

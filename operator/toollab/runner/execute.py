@@ -1,0 +1,257 @@
+"""Perform ONE planned action for a trial, once, and return the new status and its events.
+
+Never sleeps between passes and never writes the status itself (`reconcile` does, once).
+Cluster and installer errors propagate; `reconcile` turns them into status.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import datetime
+
+from toollab import installers
+from toollab.cluster import port
+from toollab.installers import base
+from toollab.model import status, trial
+from toollab.runner import actions, footprint, transitions, trial_steps
+from toollab.runner.deps import Dependencies, Event
+
+
+@dataclass(frozen=True)
+class Performed:
+    """The outcome of one action: the new status, events to post, and whether the trial is gone."""
+
+    status: status.TrialStatus
+    events: tuple[Event, ...] = ()
+    gone: bool = False
+
+
+def perform(
+    action: actions.Action,
+    *,
+    tool_trial: trial.ToolTrial,
+    current: status.TrialStatus,
+    deps: Dependencies,
+    now: datetime,
+) -> Performed:
+    """Dispatch on the action's type."""
+    user = _user(deps, tool_trial, current)
+    if isinstance(action, actions.StartRun):
+        new = transitions.start_run(
+            tool_trial, current, now=now, default_service_account=deps.default_service_account
+        )
+        return Performed(
+            new, (Event("Normal", "RunStarted", f"run of generation {tool_trial.generation} started"),)
+        )
+    if isinstance(action, actions.EnsureNamespace):
+        return Performed(ensure_namespace(action, tool_trial=tool_trial, current=current, deps=deps, now=now))
+    if isinstance(action, actions.Install):
+        return install(tool_trial=tool_trial, current=current, deps=deps, user=user, now=now)
+    if isinstance(action, actions.RunStepAttempt):
+        return Performed(
+            attempt_step(action.index, tool_trial=tool_trial, current=current, deps=deps, user=user, now=now)
+        )
+    if isinstance(action, actions.Finish):
+        return finish(action, tool_trial=tool_trial, current=current, deps=deps, now=now)
+    if isinstance(action, actions.PostRunCleanup):
+        return post_run_cleanup(tool_trial=tool_trial, current=current, deps=deps, user=user, now=now)
+    if isinstance(action, actions.ExpireTrial):
+        deps.cluster.delete(
+            trial.API_VERSION, trial.KIND, name=tool_trial.name, namespace=tool_trial.namespace
+        )
+        return Performed(
+            current, (Event("Normal", "Expired", "ttlSecondsAfterFinished passed; deleting"),), gone=True
+        )
+    return Performed(current)
+
+
+def _user(deps: Dependencies, tool_trial: trial.ToolTrial, current: status.TrialStatus) -> str | None:
+    account = current.run.service_account if current.run else tool_trial.service_account
+    return deps.user_for(tool_trial.namespace, account)
+
+
+def ensure_namespace(
+    action: actions.EnsureNamespace,
+    *,
+    tool_trial: trial.ToolTrial,
+    current: status.TrialStatus,
+    deps: Dependencies,
+    now: datetime,
+) -> status.TrialStatus:
+    """The operator (not the tenant) creates the target namespace, labelled as the trial's."""
+    existing = deps.cluster.get("v1", "Namespace", name=action.namespace, namespace=None)
+    if existing is not None:
+        created = _created_by(existing, tool_trial)
+        return transitions.namespace_ready(current, created=created, now=now)
+    if not action.create:
+        raise _missing_namespace(action.namespace)
+    body = {
+        "apiVersion": "v1",
+        "kind": "Namespace",
+        "metadata": {"name": action.namespace, "labels": tool_trial.labels},
+    }
+    deps.cluster.apply(body, namespace=None)
+    return transitions.namespace_ready(current, created=True, now=now)
+
+
+def _created_by(namespace: port.Object, tool_trial: trial.ToolTrial) -> bool:
+    labels = (namespace.get("metadata") or {}).get("labels") or {}
+    return labels.get(trial.LABEL_TRIAL_UID) == tool_trial.uid
+
+
+def _missing_namespace(name: str) -> Exception:
+    from toollab import errors
+
+    return errors.SpecError(
+        "spec.target.namespace", f"namespace {name} does not exist and createNamespace is false"
+    )
+
+
+def install(
+    *,
+    tool_trial: trial.ToolTrial,
+    current: status.TrialStatus,
+    deps: Dependencies,
+    user: str | None,
+    now: datetime,
+) -> Performed:
+    """Install the tool as the trial's identity; idempotent."""
+    context = _context(tool_trial, current, deps=deps, user=user, now=now)
+    installer = installers.installer_for(tool_trial.source, helm_path=deps.helm_path)
+    result = installer.install(context)
+    inventory = result.inventory(current.inventory)
+    new = transitions.install_succeeded(
+        current, result.info(), now=now, entries=inventory.entries, release=inventory.release
+    )
+    what = " ".join(p for p in (result.chart, result.version) if p) or str(result.method)
+    return Performed(
+        new, (Event("Normal", "InstallSucceeded", f"installed {what} ({len(result.objects)} objects)"),)
+    )
+
+
+def _context(
+    tool_trial: trial.ToolTrial,
+    current: status.TrialStatus,
+    *,
+    deps: Dependencies,
+    user: str | None,
+    now: datetime,
+) -> base.InstallContext:
+    deadline = current.run.deadline if current.run else now
+    remaining = max(10.0, (deadline - now).total_seconds())
+    return base.InstallContext.for_trial(
+        tool_trial,
+        cluster=deps.cluster_for(user),
+        impersonate=user,
+        allow_http=deps.allow_http,
+        kubeconfig=deps.kubeconfig,
+        timeout_seconds=remaining,
+    )
+
+
+def attempt_step(
+    index: int,
+    *,
+    tool_trial: trial.ToolTrial,
+    current: status.TrialStatus,
+    deps: Dependencies,
+    user: str | None,
+    now: datetime,
+) -> status.TrialStatus:
+    """One attempt of step `index`: its parts once (recorded), then one round of checks."""
+    spec = tool_trial.steps[index]
+    new = transitions.begin_step(current, index, timeout_seconds=spec.timeout_seconds, now=now)
+    cluster = deps.cluster_for(user)
+    if spec.has_actions and not new.steps[index].applied:
+        entries = trial_steps.perform_parts(cluster, tool_trial, index, pause=deps.pause)
+        new = transitions.step_applied(replace(new, inventory=new.inventory.with_entries(entries)), index)
+    attempt = trial_steps.check(cluster, tool_trial, index)
+    if attempt.passed:
+        return transitions.step_passed(new, index, now=now)
+    new = transitions.step_attempt_failed(new, index, attempt.message, now=now)
+    if attempt.final:
+        failed = replace(new.steps[index], phase=status.StepPhase.FAILED)
+        new = replace(new, steps=(*new.steps[:index], failed, *new.steps[index + 1 :]))
+    return new
+
+
+def finish(
+    action: actions.Finish,
+    *,
+    tool_trial: trial.ToolTrial,
+    current: status.TrialStatus,
+    deps: Dependencies,
+    now: datetime,
+) -> Performed:
+    """Record the verdict, with the footprint of what runs in the target namespace now."""
+    with_footprint = replace(
+        current, footprint=measure_footprint(tool_trial, current, deps=deps) or current.footprint
+    )
+    new = transitions.finish(with_footprint, action.verdict, action.reason, action.message, now=now)
+    kind = "Normal" if action.verdict is status.Result.PASSED else "Warning"
+    reason = {status.Result.PASSED: "TrialPassed", status.Result.FAILED: "AssertionsFailed"}.get(
+        action.verdict, "TrialError"
+    )
+    return Performed(new, (Event(kind, reason, action.message),))
+
+
+def measure_footprint(
+    tool_trial: trial.ToolTrial, current: status.TrialStatus, *, deps: Dependencies
+) -> status.Footprint | None:
+    """Pods (and workloads) in the target namespace, plus the cluster-scoped objects installed."""
+    if current.run is None or current.install is None:
+        return None
+    namespace = current.run.target_namespace
+    ours = [
+        p for p in deps.cluster.list("v1", "Pod", namespace=namespace) if not _is_step_job_pod(p, tool_trial)
+    ]
+    workloads = [
+        w
+        for kind in ("Deployment", "DaemonSet", "StatefulSet")
+        for w in deps.cluster.list("apps/v1", kind, namespace=namespace)
+    ]
+    cluster_scoped = sum(
+        1 for e in current.inventory.entries if e.namespace is None and e.kind != "Namespace"
+    )
+    return footprint.compute_footprint(pods=ours, workloads=workloads, cluster_scoped_objects=cluster_scoped)
+
+
+def _is_step_job_pod(pod: port.Object, tool_trial: trial.ToolTrial) -> bool:
+    labels = (pod.get("metadata") or {}).get("labels") or {}
+    return labels.get(trial.LABEL_TRIAL_UID) == tool_trial.uid and "job-name" in labels
+
+
+def post_run_cleanup(
+    *,
+    tool_trial: trial.ToolTrial,
+    current: status.TrialStatus,
+    deps: Dependencies,
+    user: str | None,
+    now: datetime,
+) -> Performed:
+    """First pass: show CleaningUp; next pass: uninstall and delete the namespace we created."""
+    if current.phase is not status.Phase.CLEANING_UP:
+        return Performed(transitions.cleanup_started(current, now=now))
+    uninstall(tool_trial, current, deps=deps, user=user, now=now)
+    return Performed(
+        transitions.cleaned_up(current, now=now),
+        (Event("Normal", "CleanedUp", "removed what the trial installed"),),
+    )
+
+
+def uninstall(
+    tool_trial: trial.ToolTrial,
+    current: status.TrialStatus,
+    *,
+    deps: Dependencies,
+    user: str | None,
+    now: datetime,
+) -> None:
+    """Remove the inventory (as the trial's identity), then the namespace if the trial created it."""
+    entries = [e for e in current.inventory.entries if not (e.kind == "Namespace" and e.api_version == "v1")]
+    if entries or current.inventory.release:
+        context = _context(tool_trial, current, deps=deps, user=user, now=now)
+        installers.installer_for(tool_trial.source, helm_path=deps.helm_path).uninstall(context, entries)
+    for entry in current.inventory.entries:
+        if entry.kind == "Namespace" and entry.api_version == "v1" and entry.created:
+            deps.cluster.delete("v1", "Namespace", name=entry.name, namespace=None)

@@ -1,0 +1,181 @@
+"""One reconcile pass for a trial (read, plan, act, write status once) and the cleanup on delete.
+
+The operator's entry into the runner; knows nothing of Kopf. Errors are turned into status here,
+in one place: retryable ones are retried, the rest end the run in Error with their reason.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from toollab import errors
+from toollab.model import parse, status, trial
+from toollab.runner import actions, execute, plan, transitions
+from toollab.runner.deps import Dependencies, Event
+
+__all__ = ["CleanupResult", "Dependencies", "Event", "PassResult", "clean_up", "reconcile_once"]
+
+log = logging.getLogger(__name__)
+RETRY_SECONDS = 2.0
+
+
+@dataclass(frozen=True)
+class PassResult:
+    """What the driver does next: wait `delay` seconds (None: until something changes), or stop."""
+
+    delay: float | None
+    events: tuple[Event, ...] = ()
+    gone: bool = False
+
+
+@dataclass(frozen=True)
+class CleanupResult:
+    """Whether cleanup on deletion is finished; if not, when to try again."""
+
+    done: bool
+    message: str = ""
+    delay: float = 2.0
+    permanent: bool = False
+    events: tuple[Event, ...] = ()
+
+
+def reconcile_once(*, name: str, namespace: str, deps: Dependencies, now: datetime) -> PassResult:
+    """Read the trial, plan one action, perform it, write the status once."""
+    body = deps.cluster.get(trial.API_VERSION, trial.KIND, name=name, namespace=namespace)
+    if body is None or (body.get("metadata") or {}).get("deletionTimestamp"):
+        return PassResult(delay=None, gone=True)
+    current = status.TrialStatus.from_raw(body.get("status"), now=now)
+    try:
+        tool_trial = parse.parse_trial(body)
+    except errors.SpecError as exc:
+        return _invalid_spec(body, current, exc, deps=deps, now=now)
+    action = plan.next_action(tool_trial, current, now=now)
+    if action.delay is None or action.delay > 0:
+        return PassResult(delay=action.delay)
+    performed = _perform(action, tool_trial=tool_trial, current=current, deps=deps, now=now)
+    if performed.status != current and not performed.gone:
+        write_status(deps, tool_trial, performed.status)
+    events = performed.events + _phase_events(current, performed.status)
+    delay = (
+        RETRY_SECONDS
+        if performed.status.conditions != current.conditions and _retrying(performed.status)
+        else 0.0
+    )
+    return PassResult(delay=delay, events=events, gone=performed.gone)
+
+
+def _perform(
+    action: actions.Action,
+    *,
+    tool_trial: trial.ToolTrial,
+    current: status.TrialStatus,
+    deps: Dependencies,
+    now: datetime,
+) -> execute.Performed:
+    """Perform, translating failures: retryable -> retry later; anything else -> Error verdict."""
+    try:
+        return execute.perform(action, tool_trial=tool_trial, current=current, deps=deps, now=now)
+    except errors.ToollabError as exc:
+        if exc.retryable:
+            log.info(
+                "trial %s/%s: %s: %s (will retry)", tool_trial.namespace, tool_trial.name, exc.reason, exc
+            )
+            return execute.Performed(transitions.retrying(current, exc.reason, str(exc), now=now))
+        message = f"{_stage_of(action)}: {exc}"
+        finished = transitions.finish(current, status.Result.ERROR, exc.reason, message, now=now)
+        return execute.Performed(finished, (Event("Warning", exc.reason, message),))
+
+
+def _stage_of(action: actions.Action) -> str:
+    if isinstance(action, actions.Install):
+        return "install failed"
+    if isinstance(action, actions.RunStepAttempt):
+        return f"step {action.index + 1} could not run"
+    return type(action).__name__
+
+
+def _retrying(current: status.TrialStatus) -> bool:
+    reconciling = current.condition(status.ConditionType.RECONCILING)
+    return reconciling is not None and reconciling.reason == status.Reason.PROGRESSING_WITH_RETRY
+
+
+def _invalid_spec(
+    body: dict[str, Any],
+    current: status.TrialStatus,
+    exc: errors.SpecError,
+    *,
+    deps: Dependencies,
+    now: datetime,
+) -> PassResult:
+    """An invalid spec is a status (Error/InvalidSpec), written once per generation."""
+    generation = int((body.get("metadata") or {}).get("generation") or 0)
+    if current.observed_generation == generation and current.phase is status.Phase.ERROR:
+        return PassResult(delay=None)
+    new = transitions.spec_invalid(current, str(exc), generation=generation, now=now)
+    meta = body["metadata"]
+    deps.cluster.patch_status(
+        trial.API_VERSION, trial.KIND, name=meta["name"], namespace=meta["namespace"], status=new.to_patch()
+    )
+    return PassResult(delay=None, events=(Event("Warning", "InvalidSpec", str(exc)),))
+
+
+def write_status(deps: Dependencies, tool_trial: trial.ToolTrial, new: status.TrialStatus) -> None:
+    """The one status write of a pass (a merge patch of the whole status)."""
+    deps.cluster.patch_status(
+        trial.API_VERSION,
+        trial.KIND,
+        name=tool_trial.name,
+        namespace=tool_trial.namespace,
+        status=new.to_patch(),
+    )
+
+
+def _phase_events(old: status.TrialStatus, new: status.TrialStatus) -> tuple[Event, ...]:
+    """An event at each phase change (verdicts have their own, from `execute.finish`)."""
+    if new.phase == old.phase or new.phase is None or new.phase in status.VERDICT_PHASES:
+        return ()
+    step = f" (step {new.current_step + 1}/{new.total})" if new.phase is status.Phase.VERIFYING else ""
+    return (Event("Normal", str(new.phase), f"phase {old.phase or 'new'} -> {new.phase}{step}"),)
+
+
+def clean_up(*, body: dict[str, Any], deps: Dependencies, now: datetime) -> CleanupResult:
+    """On deletion: remove exactly what the trial installed (inventory, release, its namespace)."""
+    current = status.TrialStatus.from_raw(body.get("status"), now=now)
+    if not current.inventory.entries and not current.inventory.release:
+        return CleanupResult(done=True)
+    try:
+        tool_trial = parse.parse_trial(body)
+    except errors.SpecError:
+        return CleanupResult(done=True, message="invalid spec: nothing was installed")
+    try:
+        _uninstall_as_trial_or_operator(tool_trial, current, deps=deps, now=now)
+    except errors.ToollabError as exc:
+        if exc.retryable:
+            return CleanupResult(done=False, message=f"cleanup: {exc}", delay=RETRY_SECONDS)
+        return CleanupResult(
+            done=False,
+            message=f"cleanup failed: {exc}",
+            delay=10.0,
+            events=(Event("Warning", "CleanupFailed", str(exc)),),
+        )
+    return CleanupResult(
+        done=True, events=(Event("Normal", "CleanedUp", "removed what the trial installed"),)
+    )
+
+
+def _uninstall_as_trial_or_operator(
+    tool_trial: trial.ToolTrial, current: status.TrialStatus, *, deps: Dependencies, now: datetime
+) -> None:
+    """As the trial's identity; if that identity lost its rights (its namespace is going), as the
+    operator: the inventory still limits cleanup to what the trial created."""
+    account = current.run.service_account if current.run else tool_trial.service_account
+    user = deps.user_for(tool_trial.namespace, account)
+    try:
+        execute.uninstall(tool_trial, current, deps=deps, user=user, now=now)
+    except errors.Forbidden:
+        if user is None:
+            raise
+        execute.uninstall(tool_trial, current, deps=deps, user=None, now=now)

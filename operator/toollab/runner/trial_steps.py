@@ -1,0 +1,162 @@
+"""One attempt of a ToolTrial step: its apply/delete/run parts once, then one round of checks.
+
+No clock reads and no sleeps of its own: `now` and `pause` come in. Talks to the cluster only
+through the `Cluster` protocol (as the trial's identity).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from toollab import errors
+from toollab.cluster import port
+from toollab.model import status, step, trial
+from toollab.reports import text
+from toollab.runner import checking
+
+DELETE_WAIT_SECONDS = 30.0
+
+
+@dataclass(frozen=True)
+class Attempt:
+    """What one attempt found: passed, failed for good (a Job failed), or not yet."""
+
+    passed: bool
+    final: bool
+    message: str
+    applied: tuple[status.InventoryEntry, ...] = ()
+
+
+def labelled(obj: Mapping[str, Any], labels: Mapping[str, str]) -> dict[str, Any]:
+    """A copy of obj with the trial's labels added."""
+    meta = dict(obj.get("metadata") or {})
+    meta["labels"] = {**(meta.get("labels") or {}), **labels}
+    return {**obj, "metadata": meta}
+
+
+def job_name(tool_trial: trial.ToolTrial, index: int) -> str:
+    """A stable, valid name for step `index`'s run Job."""
+    base = re.sub(r"[^a-z0-9-]", "-", f"{tool_trial.name}-{index + 1}-{tool_trial.steps[index].name}".lower())
+    return base[:63].strip("-")
+
+
+def build_job(tool_trial: trial.ToolTrial, index: int, run: step.RunSpec) -> dict[str, Any]:
+    """The Job for a `run` part: one container, no retries, labelled as the trial's."""
+    container: dict[str, Any] = {"name": "run", "image": run.image}
+    if run.command:
+        container["command"] = list(run.command)
+    if run.args:
+        container["args"] = list(run.args)
+    if run.env:
+        container["env"] = [{"name": e.name, "value": e.value} for e in run.env]
+    return {
+        "apiVersion": "batch/v1",
+        "kind": "Job",
+        "metadata": {"name": job_name(tool_trial, index), "labels": dict(tool_trial.labels)},
+        "spec": {
+            "backoffLimit": 0,
+            "template": {
+                "metadata": {"labels": dict(tool_trial.labels)},
+                "spec": {"restartPolicy": "Never", "containers": [container]},
+            },
+        },
+    }
+
+
+def perform_parts(
+    cluster: port.Cluster, tool_trial: trial.ToolTrial, index: int, *, pause: Callable[[float], None]
+) -> tuple[status.InventoryEntry, ...]:
+    """apply, delete, run (in that order), once; returns inventory entries for what it created."""
+    spec = tool_trial.steps[index]
+    namespace = tool_trial.target.namespace
+    created = [apply_object(cluster, labelled(obj, tool_trial.labels), namespace) for obj in spec.apply]
+    for selector in spec.delete:
+        delete_matching(cluster, selector, namespace=namespace, pause=pause)
+    if spec.run is not None:
+        created.append(apply_object(cluster, build_job(tool_trial, index, spec.run), namespace))
+    return tuple(created)
+
+
+def apply_object(cluster: port.Cluster, obj: Mapping[str, Any], namespace: str) -> status.InventoryEntry:
+    """Server-side apply one object; the entry says whether it existed before."""
+    ref = port.ObjectRef.of(obj)
+    info = cluster.resource(ref.api_version, ref.kind)
+    ns = (ref.namespace or namespace) if info.namespaced else None
+    existed = cluster.get(ref.api_version, ref.kind, name=ref.name, namespace=ns) is not None
+    cluster.apply(obj, namespace=ns)
+    return status.InventoryEntry(ref.api_version, ref.kind, ref.name, ns, created=not existed)
+
+
+def delete_matching(
+    cluster: port.Cluster, selector: Mapping[str, Any], *, namespace: str, pause: Callable[[float], None]
+) -> int:
+    """Delete the named object, or every object of the kind with the given labels; wait until gone."""
+    ref = port.ObjectRef.of(selector)
+    info = cluster.resource(ref.api_version, ref.kind)
+    ns = (ref.namespace or namespace) if info.namespaced else None
+    if ref.name:
+        targets = [o for o in [cluster.get(ref.api_version, ref.kind, name=ref.name, namespace=ns)] if o]
+    else:
+        labels = (selector.get("metadata") or {}).get("labels") or None
+        targets = cluster.list(ref.api_version, ref.kind, namespace=ns, labels=labels)
+    uids = {o["metadata"]["uid"]: o["metadata"]["name"] for o in targets}
+    for name in uids.values():
+        cluster.delete(ref.api_version, ref.kind, name=name, namespace=ns)
+    _wait_gone(cluster, ref, ns, uids, pause=pause)
+    return len(uids)
+
+
+def _wait_gone(
+    cluster: port.Cluster,
+    ref: port.ObjectRef,
+    namespace: str | None,
+    uids: Mapping[str, str],
+    *,
+    pause: Callable[[float], None],
+) -> None:
+    """kuttl: a delete waits until the objects are gone (same uid no longer served)."""
+    waited = 0.0
+    while uids and waited < DELETE_WAIT_SECONDS:
+        live = [cluster.get(ref.api_version, ref.kind, name=n, namespace=namespace) for n in uids.values()]
+        if not any(o and o["metadata"].get("uid") in uids for o in live):
+            return
+        pause(0.2)
+        waited += 0.2
+    if uids and waited >= DELETE_WAIT_SECONDS:
+        raise errors.ClusterError(f"{ref.kind} objects still present {DELETE_WAIT_SECONDS:.0f}s after delete")
+
+
+def check(cluster: port.Cluster, tool_trial: trial.ToolTrial, index: int) -> Attempt:
+    """One round: the step's assert and errors objects, and its run Job."""
+    spec = tool_trial.steps[index]
+    namespace = tool_trial.target.namespace
+    messages = []
+    if spec.has_checks:
+        outcome = checking.check_round(cluster, asserts=spec.asserts, errors=spec.errors, namespace=namespace)
+        if not outcome.passed:
+            messages.append(text.summarise(outcome))
+    if spec.run is not None:
+        job_state = _job_state(cluster, tool_trial, index)
+        if job_state == "Failed":
+            return Attempt(
+                passed=False, final=True, message=f"Job {namespace}/{job_name(tool_trial, index)} failed"
+            )
+        if job_state != "Complete":
+            messages.append(f"Job {namespace}/{job_name(tool_trial, index)}: not complete yet")
+    return Attempt(passed=not messages, final=False, message="\n".join(messages))
+
+
+def _job_state(cluster: port.Cluster, tool_trial: trial.ToolTrial, index: int) -> str:
+    job = cluster.get(
+        "batch/v1", "Job", name=job_name(tool_trial, index), namespace=tool_trial.target.namespace
+    )
+    for condition in ((job or {}).get("status") or {}).get("conditions") or []:
+        if condition.get("status") == "True" and condition.get("type") in ("Complete", "Failed"):
+            return str(condition["type"])
+    return "Running" if job else "Missing"
+
+
+__all__ = ["Attempt", "build_job", "check", "delete_matching", "job_name", "perform_parts"]
