@@ -15,7 +15,7 @@ import pytest
 from tests.support import chartserver
 from toollab import errors
 from toollab.installers import base, helm, manifests, process
-from toollab.model import trial
+from toollab.model import quantities, trial
 from toollab.runner import footprint
 
 CRD_API = "apiextensions.k8s.io/v1"
@@ -120,8 +120,8 @@ def test_the_agent_footprint_counts_its_privileged_pods(
         seen = footprint.compute_footprint(pods=pods, cluster_scoped_objects=result.cluster_scoped_objects)
         assert (seen.pods, seen.containers) == (nodes, 2 * nodes)
         assert (seen.privileged_containers, seen.host_path_volumes) == (nodes, 4 * nodes)
-        assert seen.cpu_requests == footprint.format_cpu(footprint.parse_quantity("110m") * nodes)
-        assert seen.memory_requests == footprint.format_memory(footprint.parse_quantity("576Mi") * nodes)
+        assert seen.cpu_requests == quantities.format_cpu(quantities.parse_quantity("110m") * nodes)
+        assert seen.memory_requests == quantities.format_memory(quantities.parse_quantity("576Mi") * nodes)
         assert seen.cluster_scoped_objects == 2
     finally:
         installer.uninstall(ctx, result.objects)

@@ -2,76 +2,20 @@
 
 Pure: computes `status.footprint` (a `model.records.Footprint`) from objects it is given
 (live pods, or workloads' pod templates when there are no pods); never reads the cluster.
-Includes a Kubernetes quantity parser and formatters for the request sums.
+Quantities are parsed and formatted by `model.quantities`.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
 
-from toollab.model import records
+from toollab.model import quantities, records
 
-_QUANTITY = re.compile(r"^([+-]?(?:\d+(?:\.\d*)?|\.\d+))([a-zA-Z]*|[eE][+-]?\d+)$")
-_SUFFIXES: dict[str, Fraction] = {
-    "": Fraction(1),
-    "n": Fraction(1, 10**9),
-    "u": Fraction(1, 10**6),
-    "m": Fraction(1, 1000),
-    "k": Fraction(10**3),
-    "M": Fraction(10**6),
-    "G": Fraction(10**9),
-    "T": Fraction(10**12),
-    "P": Fraction(10**15),
-    "E": Fraction(10**18),
-    "Ki": Fraction(2**10),
-    "Mi": Fraction(2**20),
-    "Gi": Fraction(2**30),
-    "Ti": Fraction(2**40),
-    "Pi": Fraction(2**50),
-    "Ei": Fraction(2**60),
-}
-_BINARY = ("Ei", "Pi", "Ti", "Gi", "Mi", "Ki")
-_DECIMAL = ("E", "P", "T", "G", "M", "k")
 TERMINAL_PHASES = frozenset({"Succeeded", "Failed"})
 RESOURCES = ("cpu", "memory")
-
-
-def parse_quantity(text: str | int | float) -> Fraction:
-    """A Kubernetes quantity ("250m", "1.5", "512Mi", "1e3") as an exact number; ValueError if malformed."""
-    match = _QUANTITY.match(str(text).strip())
-    if match is None:
-        raise ValueError(f"not a Kubernetes quantity: {text!r}")
-    number, suffix = Fraction(match.group(1)), match.group(2)
-    if suffix[:1] in ("e", "E") and suffix[1:]:
-        return number * Fraction(10) ** int(suffix[1:])
-    if suffix not in _SUFFIXES:
-        raise ValueError(f"not a Kubernetes quantity: {text!r} (unknown suffix {suffix!r})")
-    return number * _SUFFIXES[suffix]
-
-
-def _ceil(value: Fraction) -> int:
-    return -((-value.numerator) // value.denominator)
-
-
-def format_cpu(cores: Fraction) -> str:
-    """CPU as Kubernetes prints it: whole cores ("2"), else millicores rounded up ("250m")."""
-    if cores.denominator == 1:
-        return str(cores.numerator)
-    return f"{_ceil(cores * 1000)}m"
-
-
-def format_memory(size: Fraction) -> str:
-    """Bytes with the largest exact suffix, binary first ("640Mi"), then decimal ("5G"), else bytes."""
-    whole = _ceil(size)
-    for suffix in (*_BINARY, *_DECIMAL):
-        unit = int(_SUFFIXES[suffix])
-        if whole and whole % unit == 0:
-            return f"{whole // unit}{suffix}"
-    return str(whole)
 
 
 def _request(container: Mapping[str, Any], resource: str) -> Fraction:
@@ -80,7 +24,7 @@ def _request(container: Mapping[str, Any], resource: str) -> Fraction:
     value = (resources.get("requests") or {}).get(resource)
     if value is None:
         value = (resources.get("limits") or {}).get(resource)
-    return Fraction(0) if value is None else parse_quantity(value)
+    return Fraction(0) if value is None else quantities.parse_quantity(value)
 
 
 def _is_sidecar(init: Mapping[str, Any]) -> bool:
@@ -97,7 +41,7 @@ def pod_request(spec: Mapping[str, Any], resource: str) -> Fraction:
             peak_init = max(peak_init, sidecars + _request(init, resource))
     running = sidecars + sum((_request(c, resource) for c in spec.get("containers") or []), Fraction(0))
     overhead = (spec.get("overhead") or {}).get(resource)
-    return max(running, peak_init) + (parse_quantity(overhead) if overhead is not None else 0)
+    return max(running, peak_init) + (quantities.parse_quantity(overhead) if overhead is not None else 0)
 
 
 def _long_running(spec: Mapping[str, Any]) -> list[Mapping[str, Any]]:
@@ -177,8 +121,8 @@ def compute_footprint(
     return records.Footprint(
         pods=sum(t.pods for t in tallies),
         containers=sum(t.containers for t in tallies),
-        cpu_requests=format_cpu(sum((t.cpu for t in tallies), Fraction(0))),
-        memory_requests=format_memory(sum((t.memory for t in tallies), Fraction(0))),
+        cpu_requests=quantities.format_cpu(sum((t.cpu for t in tallies), Fraction(0))),
+        memory_requests=quantities.format_memory(sum((t.memory for t in tallies), Fraction(0))),
         privileged_containers=sum(t.privileged for t in tallies),
         host_path_volumes=sum(t.host_paths for t in tallies),
         cluster_scoped_objects=cluster_scoped_objects,
@@ -187,9 +131,6 @@ def compute_footprint(
 
 __all__ = [
     "compute_footprint",
-    "format_cpu",
-    "format_memory",
-    "parse_quantity",
     "pod_request",
     "pod_specs",
     "replicas_of",

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from toollab.model import records
+from toollab.model import quantities, records
 from toollab.runner import footprint
 
 
@@ -32,13 +32,13 @@ from toollab.runner import footprint
     ],
 )
 def test_parse_quantity(text: str, value: Fraction) -> None:
-    assert footprint.parse_quantity(text) == value
+    assert quantities.parse_quantity(text) == value
 
 
 @pytest.mark.parametrize("text", ["", "m", "1Q", "1mi", "one", "1 Gi", "1.2.3"])
 def test_parse_quantity_rejects_malformed_text(text: str) -> None:
     with pytest.raises(ValueError, match="not a Kubernetes quantity"):
-        footprint.parse_quantity(text)
+        quantities.parse_quantity(text)
 
 
 @pytest.mark.parametrize(
@@ -52,7 +52,7 @@ def test_parse_quantity_rejects_malformed_text(text: str) -> None:
     ],
 )
 def test_format_cpu(cores: Fraction, text: str) -> None:
-    assert footprint.format_cpu(cores) == text
+    assert quantities.format_cpu(cores) == text
 
 
 @pytest.mark.parametrize(
@@ -68,18 +68,18 @@ def test_format_cpu(cores: Fraction, text: str) -> None:
     ],
 )
 def test_format_memory(size: int | Fraction, text: str) -> None:
-    assert footprint.format_memory(Fraction(size)) == text
+    assert quantities.format_memory(Fraction(size)) == text
 
 
 @given(st.integers(min_value=0, max_value=10**15))
 def test_memory_round_trips(size: int) -> None:
-    assert footprint.parse_quantity(footprint.format_memory(Fraction(size))) == size
+    assert quantities.parse_quantity(quantities.format_memory(Fraction(size))) == size
 
 
 @given(st.integers(min_value=0, max_value=10**7))
 def test_cpu_round_trips_in_millicores(millis: int) -> None:
     cores = Fraction(millis, 1000)
-    assert footprint.parse_quantity(footprint.format_cpu(cores)) == cores
+    assert quantities.parse_quantity(quantities.format_cpu(cores)) == cores
 
 
 def container(
