@@ -35,82 +35,27 @@ def _openssl(*args: str, cwd: Path) -> None:
 def _sign(pki: Path, name: str, subject: str, extensions: list[str]) -> None:
     """A key and a certificate signed by the run's CA."""
     _openssl(
-        "req",
-        "-newkey",
-        "rsa:2048",
-        "-nodes",
-        "-subj",
-        subject,
-        "-keyout",
-        f"{name}.key",
-        "-out",
-        f"{name}.csr",
-        cwd=pki,
+        *f"req -newkey rsa:2048 -nodes -keyout {name}.key -out {name}.csr".split(), "-subj", subject, cwd=pki
     )
     (pki / f"{name}.ext").write_text("\n".join(extensions) + "\n")
-    _openssl(
-        "x509",
-        "-req",
-        "-in",
-        f"{name}.csr",
-        "-CA",
-        "ca.crt",
-        "-CAkey",
-        "ca.key",
-        "-CAcreateserial",
-        "-sha256",
-        "-days",
-        "30",
-        "-out",
-        f"{name}.crt",
-        "-extfile",
-        f"{name}.ext",
-        cwd=pki,
-    )
+    sign = f"x509 -req -in {name}.csr -CA ca.crt -CAkey ca.key -CAcreateserial -sha256 -days 30"
+    _openssl(*sign.split(), "-out", f"{name}.crt", "-extfile", f"{name}.ext", cwd=pki)
+
+
+USAGE = "keyUsage=critical,digitalSignature,keyEncipherment"
 
 
 def make_pki(pki: Path) -> None:
     """CA, apiserver serving cert, admin client cert (system:masters), service-account keys."""
     pki.mkdir(parents=True, exist_ok=True)
     (pki / "ca.cnf").write_text(CA_CONFIG)
-    _openssl(
-        "req",
-        "-x509",
-        "-newkey",
-        "rsa:2048",
-        "-nodes",
-        "-sha256",
-        "-days",
-        "30",
-        "-config",
-        "ca.cnf",
-        "-keyout",
-        "ca.key",
-        "-out",
-        "ca.crt",
-        cwd=pki,
-    )
-    _sign(
-        pki,
-        "apiserver",
-        "/CN=kube-apiserver",
-        [
-            f"subjectAltName={APISERVER_SANS}",
-            "extendedKeyUsage=serverAuth",
-            "keyUsage=critical,digitalSignature,keyEncipherment",
-        ],
-    )
-    _sign(
-        pki,
-        "admin",
-        "/O=system:masters/CN=toollab-admin",
-        [
-            "extendedKeyUsage=clientAuth",
-            "keyUsage=critical,digitalSignature,keyEncipherment",
-        ],
-    )
-    _openssl("genrsa", "-out", "sa.key", "2048", cwd=pki)
-    _openssl("rsa", "-in", "sa.key", "-pubout", "-out", "sa.pub", cwd=pki)
+    ca = "req -x509 -newkey rsa:2048 -nodes -sha256 -days 30 -config ca.cnf -keyout ca.key -out ca.crt"
+    _openssl(*ca.split(), cwd=pki)
+    server = [f"subjectAltName={APISERVER_SANS}", "extendedKeyUsage=serverAuth", USAGE]
+    _sign(pki, "apiserver", "/CN=kube-apiserver", server)
+    _sign(pki, "admin", "/O=system:masters/CN=toollab-admin", ["extendedKeyUsage=clientAuth", USAGE])
+    _openssl(*"genrsa -out sa.key 2048".split(), cwd=pki)
+    _openssl(*"rsa -in sa.key -pubout -out sa.pub".split(), cwd=pki)
 
 
 def kubeconfig_text(*, server: str, pki: Path) -> str:

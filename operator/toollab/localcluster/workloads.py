@@ -95,40 +95,37 @@ Waiter = Callable[..., float]
 
 
 def wait_ready(client: rest.RestClient, *, run: Path, nodes: int, waiter: Waiter) -> None:
-    """Leases of KCM and scheduler, Ready nodes, the default ServiceAccount, Running smoke pods."""
-    lease = "/apis/coordination.k8s.io/v1/namespaces/kube-system/leases/"
-    waiter(
-        "the controller-manager lease",
-        lambda: client.ok(lease + "kube-controller-manager"),
-        run=run,
-        component="kube-controller-manager",
-        timeout=120,
-    )
-    waiter(
-        "the scheduler lease",
-        lambda: client.ok(lease + "kube-scheduler"),
-        run=run,
-        component="kube-scheduler",
-        timeout=120,
-    )
+    """The control plane's leases, Ready nodes, then a Deployment whose pods run."""
+    for what, path, component in control_plane_checks():
+        waiter(what, lambda path=path: client.ok(path), run=run, component=component, timeout=120)
     waiter(
         f"{nodes} Ready nodes", lambda: ready_nodes(client) >= nodes, run=run, component="kwok", timeout=120
     )
-    waiter(
-        "the default ServiceAccount",
-        lambda: client.ok("/api/v1/namespaces/default/serviceaccounts/default"),
-        run=run,
-        component="kube-controller-manager",
-        timeout=120,
-    )
-    client.request(
-        "POST",
-        "/api/v1/namespaces",
-        {"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": SMOKE_NAMESPACE}},
-    )
+    run_smoke_deployment(client, run=run, waiter=waiter)
+
+
+def control_plane_checks() -> list[tuple[str, str, str]]:
+    """(what, path that must answer 200, component to blame) for each start-up check."""
+    lease = "/apis/coordination.k8s.io/v1/namespaces/kube-system/leases/"
+    return [
+        ("the controller-manager lease", lease + "kube-controller-manager", "kube-controller-manager"),
+        ("the scheduler lease", lease + "kube-scheduler", "kube-scheduler"),
+        (
+            "the default ServiceAccount",
+            "/api/v1/namespaces/default/serviceaccounts/default",
+            "kube-controller-manager",
+        ),
+    ]
+
+
+def run_smoke_deployment(client: rest.RestClient, *, run: Path, waiter: Waiter) -> None:
+    """A 2-replica Deployment in a scratch namespace must get Running pods; then it goes."""
+    namespace = {"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": SMOKE_NAMESPACE}}
+    client.request("POST", "/api/v1/namespaces", namespace)
+    account = f"/api/v1/namespaces/{SMOKE_NAMESPACE}/serviceaccounts/default"
     waiter(
         "the smoke namespace's ServiceAccount",
-        lambda: client.ok(f"/api/v1/namespaces/{SMOKE_NAMESPACE}/serviceaccounts/default"),
+        lambda: client.ok(account),
         run=run,
         component="kube-controller-manager",
         timeout=60,
