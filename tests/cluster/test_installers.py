@@ -105,6 +105,42 @@ def test_helm_installs_the_agent_chart_and_uninstall_leaves_nothing(
     assert [str(entry) for entry in result.objects if exists(kube, entry)] == []
 
 
+def test_every_object_of_a_helm_install_carries_the_trial_labels(
+    kube: Any, kubeconfig: str, namespace: str, repo: str
+) -> None:
+    ctx = make_ctx(kube, kubeconfig, namespace)
+    installer = helm_installer(repo, "agent")
+    result = installer.install(ctx)
+    try:
+        live = [kube.get(e.api_version, e.kind, name=e.name, namespace=e.namespace) for e in result.objects]
+        labels = {f"{obj['kind']}/{obj['metadata']['name']}": obj["metadata"].get("labels") for obj in live}
+        assert len(labels) == 5
+        unlabelled = [key for key, found in labels.items() if not ctx.labels.items() <= (found or {}).items()]
+        assert unlabelled == []
+        chart_labels = {found.get("app.kubernetes.io/name") for found in labels.values()}
+        assert chart_labels == {"agent"}  # the chart's own labels stay
+    finally:
+        installer.uninstall(ctx, result.objects)
+
+
+def test_uninstall_finds_cluster_scoped_objects_by_label_when_the_release_record_is_gone(
+    kube: Any, kubeconfig: str, namespace: str, repo: str
+) -> None:
+    ctx = make_ctx(kube, kubeconfig, namespace)
+    installer = helm_installer(repo, "agent")
+    scoped = [e for e in installer.install(ctx).objects if e.namespace is None]
+    assert sorted(e.kind for e in scoped) == ["ClusterRole", "ClusterRoleBinding"]
+    kube.delete("v1", "Secret", name=f"sh.helm.release.v1.{ctx.release_name}.v1", namespace=namespace)
+    assert release_status(ctx) == "absent"
+
+    try:
+        installer.uninstall(ctx, [])  # helm knows nothing, nothing was recorded: only the labels tell
+        assert [str(e) for e in scoped if exists(kube, e)] == []
+    finally:
+        for entry in scoped:
+            kube.delete(entry.api_version, entry.kind, name=entry.name, namespace=None)
+
+
 def test_the_agent_footprint_counts_its_privileged_pods(
     kube: Any, kubeconfig: str, namespace: str, repo: str
 ) -> None:

@@ -1,8 +1,9 @@
 """Helm v3 CLI: pure argv builders and release parsing; `HelmInstaller` runs them.
 
-The only way toollab talks to helm is through a `ProcessRunner`. Objects are not labelled
-by helm v3 (`--labels` labels the release record only); the release inventory drives
-cleanup. No `--wait` unless the chart source asks for it: the trial's assertions decide.
+The only way toollab talks to helm is through a `ProcessRunner`. Helm v3's `--labels` labels
+the release record only, so a post-renderer (`installers.postrender`, run through a wrapper
+script in the helm home) labels the objects; the release inventory drives cleanup. No `--wait`
+unless the chart source asks for it: the trial's assertions decide.
 """
 
 from __future__ import annotations
@@ -60,15 +61,24 @@ def helm_argv(
     kubeconfig: str | None = None,
     timeout_seconds: float = 300.0,
     labels: Mapping[str, str] | None = None,
+    post_renderer: str | None = None,
     wait: bool = False,
 ) -> list[str]:
-    """`helm upgrade --install` of `chart` as `release` into `namespace`, printing the release as JSON."""
+    """`helm upgrade --install` of `chart` as `release` into `namespace`, printing the release as JSON.
+
+    `labels` go on the release record, and through `post_renderer` (when given) on every object.
+    """
     argv = [helm, "upgrade", "--install", release, *chart_args(chart)]
     argv += kube_args(namespace=namespace, impersonate=impersonate, kubeconfig=kubeconfig)
     for path in values_files:
         argv += ["--values", path]
-    if labels:
-        argv += ["--labels", ",".join(f"{key}={value}" for key, value in sorted(labels.items()))]
+    pairs = [f"{key}={value}" for key, value in sorted((labels or {}).items())]
+    if pairs:
+        argv += ["--labels", ",".join(pairs)]
+    if pairs and post_renderer:
+        argv += ["--post-renderer", post_renderer]
+        for pair in pairs:
+            argv += ["--post-renderer-args", pair]
     if wait:
         argv += ["--wait", "--wait-for-jobs"]
     return [*argv, "--timeout", f"{max(1, round(timeout_seconds))}s", "--output", "json"]
@@ -200,6 +210,7 @@ class HelmInstaller:
         self._helm = helm_path
         self._wait = wait
         home = home or default_home()
+        self._bin = home / "bin"
         self._env = helm_env(home, os.environ)
         # helm takes a chart name that matches a folder in its working directory for a local
         # chart (and ignores --repo), so it runs in an empty folder of its own
@@ -219,6 +230,7 @@ class HelmInstaller:
                 helm=self._helm, release=ctx.release_name, chart=self.chart, namespace=ctx.target_namespace,
                 values_files=files, impersonate=ctx.impersonate, kubeconfig=ctx.kubeconfig,
                 timeout_seconds=ctx.timeout_seconds, labels=ctx.labels, wait=self._wait,
+                post_renderer=str(self._post_renderer()),
             )  # fmt: skip
             crds = [obj for obj in rendered if obj.get("kind") == ownership.CRD_KIND]
             try:
@@ -244,7 +256,8 @@ class HelmInstaller:
         """`helm uninstall`, then delete what helm leaves behind (crds/, kept objects) if we created it."""
         self._run(ctx, uninstall_argv(helm=self._helm, release=ctx.release_name, **self._kube(ctx)))
         objects.delete_inventory(ctx.cluster, inventory, target_namespace=ctx.target_namespace)
-        ownership.sweep_crds(ctx)
+        ownership.sweep_crds(ctx, inventory)
+        ownership.sweep_release_leftovers(ctx, inventory)
 
     def recover(self, ctx: base.InstallContext) -> str:
         """Unstick a release a killed helm left pending; returns the status found ("" when none)."""
@@ -281,6 +294,13 @@ class HelmInstaller:
             path.chmod(0o600)  # may hold Secret data
             paths.append(str(path))
         return paths
+
+    def _post_renderer(self) -> Path:
+        # imported here: `python -m toollab.installers.postrender` (what the wrapper runs) warns
+        # when importing its package has already imported the module
+        from toollab.installers import postrender
+
+        return postrender.write_wrapper(self._bin)
 
     def _workdir(self) -> str:
         self._cwd.mkdir(parents=True, exist_ok=True)

@@ -411,3 +411,93 @@ def test_uninstall_as_an_identity_that_may_not_list_crds_still_succeeds(tmp_path
     runner = fakes.FakeProcessRunner()
     installer(runner, tmp_path).uninstall(make_ctx(cluster), [])
     assert runner.subcommands() == ["uninstall"]
+
+
+# --- labels on every object: the post-renderer, and the sweep that relies on them --------------
+
+
+def test_the_labels_reach_the_post_renderer_as_arguments() -> None:
+    labels = {"toollab.dev/trial": "falco", "a": "b"}
+    argv = helm.helm_argv(
+        helm=HELM, release="r", chart=CHART, namespace="n", labels=labels, post_renderer="/h/bin/pr"
+    )
+    at = argv.index("--post-renderer")
+    assert argv[at : at + 6] == [
+        "--post-renderer", "/h/bin/pr",
+        "--post-renderer-args", "a=b",
+        "--post-renderer-args", "toollab.dev/trial=falco",
+    ]  # fmt: skip
+    assert argv[argv.index("--labels") + 1] == "a=b,toollab.dev/trial=falco"  # the release record's
+
+
+def test_no_labels_no_post_renderer() -> None:
+    argv = helm.helm_argv(helm=HELM, release="r", chart=CHART, namespace="n", post_renderer="/h/bin/pr")
+    assert not {"--post-renderer", "--post-renderer-args", "--labels"} & set(argv)
+
+
+def test_install_post_renders_with_the_wrapper_in_its_own_home(tmp_path: Path) -> None:
+    runner = happy_runner()
+    ctx = make_ctx(fakes.FakeCluster())
+    installer(runner, tmp_path).install(ctx)
+    upgrade = runner.calls[-1]
+    wrapper = Path(upgrade[upgrade.index("--post-renderer") + 1])
+    assert wrapper.parent == tmp_path / "bin"
+    assert wrapper.read_text().endswith('-m toollab.installers.postrender "$@"\n')
+    args = [upgrade[i + 1] for i, arg in enumerate(upgrade) if arg == "--post-renderer-args"]
+    assert args == [f"{key}={value}" for key, value in sorted(ctx.labels.items())]
+    template = runner.calls[1]
+    assert "--post-renderer" not in template  # what exists before is compared with the chart as written
+
+
+RBAC = "rbac.authorization.k8s.io/v1"
+HELM_MARKS = {"meta.helm.sh/release-name": "falco", "meta.helm.sh/release-namespace": "trial-falco"}
+
+
+def cluster_role(name: str, *, uid: str | None = "uid-1", helm_marks: bool = True) -> dict[str, Any]:
+    meta: dict[str, Any] = {"name": name}
+    if uid:
+        meta["labels"] = {"toollab.dev/trial-uid": uid}
+    if helm_marks:
+        meta["annotations"] = HELM_MARKS
+    return {"apiVersion": RBAC, "kind": "ClusterRole", "metadata": meta}
+
+
+def test_uninstall_sweeps_cluster_scoped_leftovers_of_our_release_only(tmp_path: Path) -> None:
+    cluster = fakes.FakeCluster()
+    cluster.add(cluster_role("kept-by-policy"))  # ours: our uid label and our release's marks
+    cluster.add(cluster_role("step-labelled", helm_marks=False))  # a step's apply labelled it
+    cluster.add(cluster_role("other-trial", uid="uid-2"))  # same release name, another trial
+    cluster.add(cluster_role("unlabelled", uid=None))  # installed before the post-renderer existed
+    cluster.add(cluster_role("was-there-before"))
+    before = [records.InventoryEntry(RBAC, "ClusterRole", "was-there-before", created=False)]
+    installer(fakes.FakeProcessRunner(), tmp_path).uninstall(make_ctx(cluster), before)
+    assert cluster.names("ClusterRole") == ["other-trial", "step-labelled", "unlabelled", "was-there-before"]
+
+
+def test_uninstall_sweeps_the_inventorys_cluster_scoped_kinds_too(tmp_path: Path) -> None:
+    cluster = fakes.FakeCluster(scopes={("lab.toollab.dev/v1", "Tenant"): False})
+    tenant = {"apiVersion": "lab.toollab.dev/v1", "kind": "Tenant"}
+    meta = {"labels": {"toollab.dev/trial-uid": "uid-1"}, "annotations": HELM_MARKS}
+    cluster.add({**tenant, "metadata": {"name": "left", **meta}})
+    cluster.add({**tenant, "metadata": {"name": "recorded", **meta}})
+    recorded = [records.InventoryEntry(tenant["apiVersion"], "Tenant", "recorded")]
+    installer(fakes.FakeProcessRunner(), tmp_path).uninstall(make_ctx(cluster), recorded)
+    assert cluster.names("Tenant") == []
+
+
+def test_the_crd_sweep_spares_a_crd_that_existed_before_even_when_labelled(tmp_path: Path) -> None:
+    cluster = fakes.FakeCluster()
+    crd = {"apiVersion": "apiextensions.k8s.io/v1", "kind": "CustomResourceDefinition"}
+    labels = {"toollab.dev/trial-uid": "uid-1"}
+    cluster.add({**crd, "metadata": {"name": "theirs.example.org", "labels": labels}})
+    cluster.add({**crd, "metadata": {"name": "ours.example.org", "labels": labels}})
+    before = [records.InventoryEntry(crd["apiVersion"], crd["kind"], "theirs.example.org", created=False)]
+    installer(fakes.FakeProcessRunner(), tmp_path).uninstall(make_ctx(cluster), before)
+    assert cluster.names("CustomResourceDefinition") == ["theirs.example.org"]
+
+
+def test_the_sweep_skips_kinds_the_identity_may_not_list(tmp_path: Path) -> None:
+    cluster = fakes.FakeCluster(unreadable={"ClusterRole", "ValidatingWebhookConfiguration"})
+    cluster.add(cluster_role("kept-by-policy"))
+    installer(fakes.FakeProcessRunner(), tmp_path).uninstall(make_ctx(cluster), [])
+    assert cluster.names("ClusterRole") == ["kept-by-policy"]
