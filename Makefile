@@ -74,7 +74,7 @@ run: dev ## run the operator in the foreground on the current KUBECONFIG
 	$(VENV)/bin/toollab operator --allow-http
 
 demo: dev cluster ## the lab: cluster, CRDs, operator, demo trials, scoreboard
-	$(PY) -m toollab.demo
+	$(PY) -m toollab.localcluster.demo
 
 bench: dev cluster ## benchmarks that print figures
 	$(PY) bench/bench_matcher.py

@@ -1,4 +1,4 @@
-"""Our test charts (tests/data/charts) served as a Helm repository on 127.0.0.1."""
+"""Our charts (examples/charts, shaped like Falco, Litmus, Linkerd) served as a Helm repo on 127.0.0.1."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from pathlib import Path
 
 from toollab.localcluster import chartserver, pins
 
-CHARTS = Path(__file__).resolve().parent.parent / "data" / "charts"
+CHARTS = Path(__file__).resolve().parents[2] / "examples" / "charts"
 NAMES = ("agent", "operator", "mesh")
 
 

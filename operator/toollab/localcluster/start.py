@@ -244,6 +244,9 @@ def down(*, log: Callable[[str], None] = print) -> None:
     """Stop every recorded component (reverse order), remove the run folder and the record."""
     import shutil
 
+    from toollab.localcluster import demo  # its operator and chart server go before the cluster
+
+    demo.stop_background(log=log)
     where = state.state_dir()
     record = state.read_record(where)
     if record is None:
