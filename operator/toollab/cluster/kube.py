@@ -71,11 +71,19 @@ class KubeCluster:
     """A Kubernetes API server, acting as the kubeconfig's user or as an impersonated one."""
 
     def __init__(
-        self, api: k8s_client.ApiClient, *, discovery: Discovery | None = None, impersonate: str | None = None
+        self,
+        api: k8s_client.ApiClient,
+        *,
+        discovery: Discovery | None = None,
+        impersonate: str | None = None,
+        root: KubeCluster | None = None,
     ) -> None:
         self.api = api
         self.discovery = discovery or Discovery()
         self.impersonate = impersonate
+        self._root = root  # the un-impersonated connection that owns the per-identity cache
+        self._identities: dict[str, KubeCluster] = {}
+        self._lock = threading.Lock()
 
     @classmethod
     def from_kubeconfig(
@@ -95,12 +103,19 @@ class KubeCluster:
         return cls(api, impersonate=impersonate)
 
     def impersonating(self, user: str | None) -> KubeCluster:
-        """The same server and credentials, acting as `user` (None: as ourselves)."""
+        """The same server and credentials, acting as `user` (None: as ourselves); one client per user."""
         if user == self.impersonate:
             return self
-        return KubeCluster(
-            k8s_client.ApiClient(self.api.configuration), discovery=self.discovery, impersonate=user
-        )
+        root = self._root or self
+        if user is None:
+            return root
+        with root._lock:
+            cached = root._identities.get(user)
+            if cached is None:
+                api = k8s_client.ApiClient(root.api.configuration)
+                cached = KubeCluster(api, discovery=self.discovery, impersonate=user, root=root)
+                root._identities[user] = cached
+        return cached
 
     @property
     def host(self) -> str:
