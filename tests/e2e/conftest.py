@@ -6,9 +6,15 @@ needs its own operator process (restarts) uses another prefix and cannot collide
 
 from __future__ import annotations
 
+import contextlib
 import os
+import secrets
+import signal
+import subprocess
+import sys
 import time
 from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -59,3 +65,73 @@ def trial_status(kube: Any) -> Callable[[str, str], dict[str, Any]]:
         return dict((body or {}).get("status") or {})
 
     return read
+
+
+@pytest.fixture
+def other_namespace(kube: Any) -> Iterator[str]:
+    """A fresh `r-*` namespace, outside the session operator's `t-*`, for an operator of the test's own.
+
+    Deleted afterwards; a ToolTrial still in it loses its finalizer first (its operator is gone
+    by then), so the namespace never hangs in Terminating.
+    """
+    name = f"r-{secrets.token_hex(4)}"
+    kube.apply({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": name}}, namespace=None)
+    yield name
+    info = kube.resource("toollab.dev/v1alpha1", "ToolTrial")
+    for leftover in kube.list("toollab.dev/v1alpha1", "ToolTrial", namespace=name):
+        path = kube.path(info, namespace=name, name=leftover["metadata"]["name"])
+        body = {"metadata": {"finalizers": None}}
+        kube.request("PATCH", path, body=body, content_type="application/merge-patch+json")
+    kube.delete("v1", "Namespace", name=name, namespace=None)
+
+
+class OperatorProcess:
+    """`toollab operator` in a process group of its own (so its helm children die with it)."""
+
+    def __init__(self, argv: list[str], *, env: dict[str, str], log: Path) -> None:
+        self.log = log
+        with log.open("ab") as sink:
+            self.popen = subprocess.Popen(
+                argv, env=env, stdout=sink, stderr=subprocess.STDOUT, start_new_session=True
+            )
+
+    def kill(self) -> None:
+        """SIGKILL the whole process group (the operator and any helm it started); idempotent."""
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(self.popen.pid, signal.SIGKILL)
+        self.popen.wait(timeout=10)
+
+    @property
+    def alive(self) -> bool:
+        """True while the operator process runs."""
+        return self.popen.poll() is None
+
+    def output(self, chars: int = 3000) -> str:
+        """The end of the operator's log."""
+        return self.log.read_text(errors="replace")[-chars:]
+
+
+@pytest.fixture
+def start_operator(kubeconfig: str, tmp_path: Path) -> Iterator[Callable[..., OperatorProcess]]:
+    """Start `toollab operator --namespace NS` as a subprocess; every one started is killed at the end.
+
+    The environment is this process's without TOOLLAB_* (the session operator's settings), so
+    only the flags given here apply. Each one logs to `operator-N.log` in the test's tmp_path.
+    """
+    started: list[OperatorProcess] = []
+    env = {k: v for k, v in os.environ.items() if not k.startswith("TOOLLAB_")}
+    env["KUBECONFIG"] = kubeconfig
+
+    def start(namespace: str, *, helm: str | None = None, allow_http: bool = True) -> OperatorProcess:
+        argv = [str(Path(sys.executable).parent / "toollab"), "operator", "--namespace", namespace]
+        argv += ["--helm", helm or str(chartserver.helm_path())]
+        argv += ["--allow-http"] if allow_http else []
+        process = OperatorProcess(argv, env=env, log=tmp_path / f"operator-{len(started)}.log")
+        started.append(process)
+        return process
+
+    try:
+        yield start
+    finally:
+        for process in started:
+            process.kill()

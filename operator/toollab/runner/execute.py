@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import datetime
 
-from toollab import installers
+from toollab import errors, installers
 from toollab.cluster import port
 from toollab.installers import base
 from toollab.model import status, trial
@@ -80,6 +80,9 @@ def ensure_namespace(
 ) -> status.TrialStatus:
     """The operator (not the tenant) creates the target namespace, labelled as the trial's."""
     existing = deps.cluster.get("v1", "Namespace", name=action.namespace, namespace=None)
+    if existing is not None and (existing.get("metadata") or {}).get("deletionTimestamp"):
+        # an earlier run's (or trial's) cleanup is deleting it: wait for it to go, then create it
+        raise errors.Conflict(f"namespace {action.namespace} is being deleted; waiting until it is gone")
     if existing is not None:
         created = _created_by(existing, tool_trial)
         return transitions.namespace_ready(current, created=created, now=now)
@@ -100,8 +103,6 @@ def _created_by(namespace: port.Object, tool_trial: trial.ToolTrial) -> bool:
 
 
 def _missing_namespace(name: str) -> Exception:
-    from toollab import errors
-
     return errors.SpecError(
         "spec.target.namespace", f"namespace {name} does not exist and createNamespace is false"
     )

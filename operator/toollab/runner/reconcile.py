@@ -7,7 +7,7 @@ in one place: retryable ones are retried, the rest end the run in Error with the
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
@@ -59,11 +59,7 @@ def reconcile_once(*, name: str, namespace: str, deps: Dependencies, now: dateti
     if performed.status != current and not performed.gone:
         write_status(deps, tool_trial, performed.status)
     events = performed.events + _phase_events(current, performed.status)
-    delay = (
-        RETRY_SECONDS
-        if performed.status.conditions != current.conditions and _retrying(performed.status)
-        else 0.0
-    )
+    delay = RETRY_SECONDS if _retrying(performed.status) else 0.0  # a repeated failure waits too
     return PassResult(delay=delay, events=events, gone=performed.gone)
 
 
@@ -79,6 +75,7 @@ def _perform(
     try:
         return execute.perform(action, tool_trial=tool_trial, current=current, deps=deps, now=now)
     except errors.ToollabError as exc:
+        current = _remember_release(action, tool_trial, current)
         if exc.retryable:
             log.info(
                 "trial %s/%s: %s: %s (will retry)", tool_trial.namespace, tool_trial.name, exc.reason, exc
@@ -87,6 +84,16 @@ def _perform(
         message = f"{_stage_of(action)}: {exc}"
         finished = transitions.finish(current, status.Result.ERROR, exc.reason, message, now=now)
         return execute.Performed(finished, (Event("Warning", exc.reason, message),))
+
+
+def _remember_release(
+    action: actions.Action, tool_trial: trial.ToolTrial, current: status.TrialStatus
+) -> status.TrialStatus:
+    """A helm install that failed may have left a release and what it created: record the
+    release, so that cleanup uninstalls it (helm uninstall --ignore-not-found when there is none)."""
+    if not isinstance(action, actions.Install) or not isinstance(tool_trial.source, trial.HelmSource):
+        return current
+    return replace(current, inventory=replace(current.inventory, release=tool_trial.release_name))
 
 
 def _stage_of(action: actions.Action) -> str:

@@ -1,0 +1,122 @@
+"""Manifests trials through every kind of step: assert, errors, delete, run; and failing ones."""
+
+from __future__ import annotations
+
+import time
+from datetime import datetime
+from typing import Any
+
+from tests.e2e import trials
+from tests.e2e.conftest import wait_for
+
+LABELS = {"app": "web"}
+FAILED_POD = {"apiVersion": "v1", "kind": "Pod", "status": {"phase": "Failed"}}
+RUNNING_POD = {
+    "apiVersion": "v1",
+    "kind": "Pod",
+    "metadata": {"labels": LABELS},
+    "status": {"phase": "Running"},
+}
+EVERY_KIND_OF_STEP = [
+    trials.step("up", assert_=[trials.available("web")]),
+    trials.step("no-failed-pods", errors=[FAILED_POD]),
+    trials.step("chaos", delete=[{"apiVersion": "v1", "kind": "Pod", "metadata": {"labels": LABELS}}]),
+    trials.step("recovers", assert_=[trials.available("web"), RUNNING_POD]),
+    trials.step("smoke", run={"image": "busybox", "command": ["sh", "-c", "echo ok"]}),
+]
+SCALED = {"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": "web"}, "spec": {"replicas": 2}}
+
+
+def _time(text: str) -> datetime:
+    return datetime.fromisoformat(text.replace("Z", "+00:00"))
+
+
+def test_assert_errors_delete_and_run_steps_pass_and_the_workload_recovers(
+    operator: Any, kube: Any, namespace: str, trial_status: Any
+) -> None:
+    target = f"{namespace}-web"
+    body = trials.tool_trial(
+        "web",
+        namespace,
+        source=trials.manifests(trials.deployment("web", labels=LABELS)),
+        steps=EVERY_KIND_OF_STEP,
+        target=target,
+        cleanup={"policy": "Retain"},
+    )
+    with trials.created(kube, body):
+        status = trials.wait_phase(trial_status, "web", namespace, "Passed", "Failed", "Error")
+        assert status["phase"] == "Passed", status
+        assert status["passedText"] == "5/5"
+        assert [(s["name"], s["phase"]) for s in status["steps"]] == [
+            (name, "Passed") for name in ("up", "no-failed-pods", "chaos", "recovers", "smoke")
+        ]
+        assert all(s["attempts"] >= 1 for s in status["steps"])
+        # the pod running now replaced the one the chaos step deleted
+        chaos_started = _time(status["steps"][2]["startedAt"]).replace(microsecond=0)
+        pods = kube.list("v1", "Pod", namespace=target, labels=LABELS)
+        assert len(pods) == 1
+        assert _time(pods[0]["metadata"]["creationTimestamp"]) >= chaos_started
+        job = kube.get("batch/v1", "Job", name="web-5-smoke", namespace=target)
+        assert job is not None and job["status"].get("succeeded") == 1
+        assert job["metadata"]["labels"]["toollab.dev/trial"] == "web"
+
+
+def test_a_failing_assertion_fails_within_the_step_timeout_naming_object_path_and_values(
+    operator: Any, kube: Any, namespace: str, trial_status: Any
+) -> None:
+    body = trials.tool_trial(
+        "scaled",
+        namespace,
+        source=trials.manifests(trials.deployment("web")),
+        steps=[
+            trials.step("up", assert_=[trials.available("web")]),
+            trials.step("scaled", assert_=[SCALED], timeout="3s"),
+            trials.step("never", assert_=[trials.available("web")]),
+        ],
+        target=f"{namespace}-scaled",
+    )
+    started = time.monotonic()
+    with trials.created(kube, body):
+        status = trials.wait_phase(trial_status, "scaled", namespace, "Passed", "Failed", "Error", timeout=30)
+        assert time.monotonic() - started < 20
+        assert status["phase"] == "Failed", status
+        assert status["result"] == "Failed"
+        assert [s["phase"] for s in status["steps"]] == ["Passed", "Failed", "Skipped"]
+        assert status["passedText"] == "1/3"
+        message = status["steps"][1]["message"]
+        for part in ("Deployment", "web", "spec.replicas", "2", "1"):
+            assert part in message, message
+        assert status["steps"][1]["attempts"] >= 2  # retried until the deadline
+        ready, stalled = trials.condition(status, "Ready"), trials.condition(status, "Stalled")
+        assert (ready["status"], ready["reason"]) == ("False", "AssertionsFailed")
+        assert (stalled["status"], stalled["reason"]) == ("True", "AssertionsFailed")
+        assert "spec.replicas" in ready["message"]
+        warnings = wait_for(
+            lambda: [
+                e
+                for e in trials.events(kube, "scaled", namespace)
+                if e["type"] == "Warning" and e["reason"] == "AssertionsFailed"
+            ],
+            timeout=10,
+        )
+        assert "spec.replicas" in warnings[0]["message"]
+
+
+def test_an_errors_step_fails_when_something_matches(
+    operator: Any, kube: Any, namespace: str, trial_status: Any
+) -> None:
+    forbidden = {"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": "web"}}
+    body = trials.tool_trial(
+        "unwanted",
+        namespace,
+        source=trials.manifests(trials.deployment("web")),
+        steps=[trials.step("no-web", errors=[forbidden], timeout="2s")],
+        target=f"{namespace}-unwanted",
+    )
+    with trials.created(kube, body):
+        status = trials.wait_phase(
+            trial_status, "unwanted", namespace, "Passed", "Failed", "Error", timeout=30
+        )
+        assert status["phase"] == "Failed", status
+        message = status["steps"][0]["message"]
+        assert "Deployment" in message and "web" in message, message
