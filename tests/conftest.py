@@ -16,6 +16,9 @@ from typing import Any
 import pytest
 
 REPO = Path(__file__).resolve().parent.parent
+# Namespaces of this test session start with this prefix, so that two sessions on one cluster
+# (two developers, or a demo and a test run) never watch or clean up each other's objects.
+SESSION_PREFIX = f"t{secrets.token_hex(2)}-"
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
@@ -89,7 +92,7 @@ def _wait_established(kube: Any, name: str, timeout: float = 30.0) -> None:
 @pytest.fixture
 def namespace(kube: Any) -> Iterator[str]:
     """A fresh namespace for one test (default ServiceAccount ready), deleted afterwards."""
-    name = f"t-{secrets.token_hex(4)}"
+    name = f"{SESSION_PREFIX}{secrets.token_hex(4)}"
     kube.apply({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": name}}, namespace=None)
     deadline = time.monotonic() + 30
     while kube.get("v1", "ServiceAccount", name="default", namespace=name) is None:

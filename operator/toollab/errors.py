@@ -10,6 +10,7 @@
     │   ├── Forbidden
     │   ├── UnknownKind          the server does not serve this apiVersion/kind
     │   ├── Invalid              the server rejected the object (422, 400)
+    │   ├── NamespaceTerminating the namespace is still being deleted: retryable
     │   └── Unavailable          timeouts, 5xx, 429, dropped connections: retryable
     └── InstallError             helm or manifest installation failed
         └── InstallPending       a helm release is mid-operation: retryable
@@ -89,6 +90,13 @@ class Invalid(ClusterError):
     """The server rejected the object as invalid."""
 
     reason = "Invalid"
+
+
+class NamespaceTerminating(ClusterError):
+    """The target namespace is still being deleted (an earlier run's cleanup); wait until it is gone."""
+
+    retryable = True
+    reason = "NamespaceTerminating"
 
 
 class Unavailable(ClusterError):

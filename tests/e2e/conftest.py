@@ -1,7 +1,8 @@
 """The operator, running in this process under Kopf's KopfRunner, for the e2e tier.
 
-It watches only namespaces named `t-*` (what the `namespace` fixture creates), so a test that
-needs its own operator process (restarts) uses another prefix and cannot collide with it.
+It watches only this session's namespaces (`SESSION_PREFIX*`, what the `namespace` fixture
+creates), so a test that needs its own operator process (restarts) uses another prefix and
+cannot collide with it, and neither can another test session on the same cluster.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from typing import Any
 
 import pytest
 
+from tests import conftest
 from tests.support import chartserver
 
 
@@ -31,12 +33,12 @@ def chart_repo(kubeconfig: str) -> Iterator[str]:
 
 @pytest.fixture(scope="session")
 def operator(kubeconfig: str, crds: list[str]) -> Iterator[Any]:
-    """The ToolTrial operator for namespaces `t-*`, allowed to fetch over http (the test servers)."""
+    """The ToolTrial operator for this session's namespaces, allowed to fetch over http (the test servers)."""
     import kopf.testing
 
     os.environ["TOOLLAB_ALLOW_HTTP"] = "1"
     os.environ["TOOLLAB_HELM"] = str(chartserver.helm_path())
-    args = ["run", "--standalone", "--namespace", "t-*", "-m", "toollab.handlers"]
+    args = ["run", "--standalone", "--namespace", f"{conftest.SESSION_PREFIX}*", "-m", "toollab.handlers"]
     with kopf.testing.KopfRunner(args, timeout=60) as runner:
         time.sleep(1.0)  # let the watchers start
         yield runner
@@ -69,7 +71,7 @@ def trial_status(kube: Any) -> Callable[[str, str], dict[str, Any]]:
 
 @pytest.fixture
 def other_namespace(kube: Any) -> Iterator[str]:
-    """A fresh `r-*` namespace, outside the session operator's `t-*`, for an operator of the test's own.
+    """A fresh `r-*` namespace, outside the session operator's, for an operator of the test's own.
 
     Deleted afterwards; a ToolTrial still in it loses its finalizer first (its operator is gone
     by then), so the namespace never hangs in Terminating.

@@ -92,6 +92,8 @@ def fetch_url(url: str, *, allow_http: bool) -> str:
         with urllib.request.urlopen(url, timeout=FETCH_TIMEOUT_SECONDS) as response:
             objects.check_url(response.geturl(), allow_http=allow_http, what="manifest URL")
             body: bytes = response.read(MAX_MANIFEST_BYTES + 1)
+    except urllib.error.HTTPError as exc:
+        raise errors.InstallError(f"manifest URL {url}: HTTP {exc.code} {exc.reason}") from exc
     except urllib.error.URLError as exc:
         raise errors.InstallError(f"manifest URL {url}: {exc.reason}") from exc
     except (OSError, ValueError) as exc:

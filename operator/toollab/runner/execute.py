@@ -82,7 +82,9 @@ def ensure_namespace(
     existing = deps.cluster.get("v1", "Namespace", name=action.namespace, namespace=None)
     if existing is not None and (existing.get("metadata") or {}).get("deletionTimestamp"):
         # an earlier run's (or trial's) cleanup is deleting it: wait for it to go, then create it
-        raise errors.Conflict(f"namespace {action.namespace} is being deleted; waiting until it is gone")
+        raise errors.NamespaceTerminating(
+            f"namespace {action.namespace} is being deleted; waiting until it is gone"
+        )
     if existing is not None:
         created = _created_by(existing, tool_trial)
         return transitions.namespace_ready(current, created=created, now=now)

@@ -20,6 +20,7 @@ __all__ = ["CleanupResult", "Dependencies", "Event", "PassResult", "clean_up", "
 
 log = logging.getLogger(__name__)
 RETRY_SECONDS = 2.0
+UNEXPECTED_SECONDS = 30.0  # a non-retryable failure to read or write the trial itself
 
 
 @dataclass(frozen=True)
@@ -43,7 +44,19 @@ class CleanupResult:
 
 
 def reconcile_once(*, name: str, namespace: str, deps: Dependencies, now: datetime) -> PassResult:
-    """Read the trial, plan one action, perform it, write the status once."""
+    """Read the trial, plan one action, perform it, write the status once.
+
+    Reading the trial or writing its status can fail too (the API server is restarting): such a
+    pass changes nothing and is tried again after a pause, never raised into the daemon.
+    """
+    try:
+        return _pass(name=name, namespace=namespace, deps=deps, now=now)
+    except errors.ClusterError as exc:
+        log.warning("trial %s/%s: %s (will retry)", namespace, name, exc)
+        return PassResult(delay=RETRY_SECONDS if exc.retryable else UNEXPECTED_SECONDS)
+
+
+def _pass(*, name: str, namespace: str, deps: Dependencies, now: datetime) -> PassResult:
     body = deps.cluster.get(trial.API_VERSION, trial.KIND, name=name, namespace=namespace)
     if body is None or (body.get("metadata") or {}).get("deletionTimestamp"):
         return PassResult(delay=None, gone=True)
