@@ -67,6 +67,12 @@ def test_editing_a_trial_right_after_its_cleanup_installs_it_again(
         body["spec"]["steps"][0]["timeout"] = "20s"  # a new generation while its namespace is going away
         kube.create_or_merge(body, namespace=namespace)
         second = wait_for(
-            lambda: (s := trial_status("again", namespace)).get("observedGeneration") == 2 and s, timeout=60
+            lambda: (
+                (s := trial_status("again", namespace)).get("observedGeneration") == 2
+                and s.get("run", {}).get("stage") == "CleanedUp"  # policy Delete: Passed, CleaningUp, Passed
+                and s
+            ),
+            timeout=60,
         )
-        assert second["phase"] == "Passed", trials.condition(second, "Ready")["message"]
+        assert second["result"] == "Passed", trials.condition(second, "Ready")["message"]
+        assert second["phase"] == "Passed"

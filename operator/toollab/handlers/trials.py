@@ -44,13 +44,17 @@ def run_trial(
     """Drive one trial: a reconcile pass, then wait as long as the pass asks; until stopped."""
     wakeup = _wakeup(memo, uid)
     deps = outcomes.dependencies(memo)
+    known = None  # the trial as the last status write returned it: saves a read per pass
     while not stopped:
-        result = reconcile.reconcile_once(name=name, namespace=namespace or "", deps=deps, now=_now())
+        wakeup.clear()
+        result = reconcile.reconcile_once(
+            name=name, namespace=namespace or "", deps=deps, now=_now(), known=known
+        )
         outcomes.post_events(body, result.events)
         memo.last_tick = _now()
         if result.gone:
             return
-        wakeup.clear()
+        known = None if wakeup.is_set() else result.body  # a spec change since: read afresh
         delay = IDLE_SECONDS if result.delay is None else result.delay
         _wait(stopped, wakeup, delay)
 

@@ -205,14 +205,11 @@ def measure_footprint(
     if current.run is None or current.install is None:
         return None
     namespace = current.run.target_namespace
-    ours = [
-        p for p in deps.cluster.list("v1", "Pod", namespace=namespace) if not _is_step_job_pod(p, tool_trial)
-    ]
-    workloads = [
-        w
-        for kind in ("Deployment", "DaemonSet", "StatefulSet")
-        for w in deps.cluster.list("apps/v1", kind, namespace=namespace)
-    ]
+    pods = deps.cluster.list("v1", "Pod", namespace=namespace)
+    ours = [p for p in pods if not _is_step_job_pod(p, tool_trial)]
+    live = any((p.get("status") or {}).get("phase") not in footprint.TERMINAL_PHASES for p in ours)
+    kinds = () if live else ("Deployment", "DaemonSet", "StatefulSet")  # templates count only without pods
+    workloads = [w for kind in kinds for w in deps.cluster.list("apps/v1", kind, namespace=namespace)]
     cluster_scoped = sum(
         1 for e in current.inventory.entries if e.namespace is None and e.kind != "Namespace"
     )

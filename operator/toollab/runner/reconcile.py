@@ -30,6 +30,7 @@ class PassResult:
     delay: float | None
     events: tuple[Event, ...] = ()
     gone: bool = False
+    body: dict[str, Any] | None = None  # the trial as the status write returned it, for the next pass
 
 
 @dataclass(frozen=True)
@@ -43,21 +44,26 @@ class CleanupResult:
     events: tuple[Event, ...] = ()
 
 
-def reconcile_once(*, name: str, namespace: str, deps: Dependencies, now: datetime) -> PassResult:
+def reconcile_once(
+    *, name: str, namespace: str, deps: Dependencies, now: datetime, known: dict[str, Any] | None = None
+) -> PassResult:
     """Read the trial, plan one action, perform it, write the status once.
 
     Reading the trial or writing its status can fail too (the API server is restarting): such a
     pass changes nothing and is tried again after a pause, never raised into the daemon.
+    `known` is the trial as the previous pass's status write returned it (as fresh as a read).
     """
     try:
-        return _pass(name=name, namespace=namespace, deps=deps, now=now)
+        return _pass(name=name, namespace=namespace, deps=deps, now=now, known=known)
     except errors.ClusterError as exc:
         log.warning("trial %s/%s: %s (will retry)", namespace, name, exc)
         return PassResult(delay=RETRY_SECONDS if exc.retryable else UNEXPECTED_SECONDS)
 
 
-def _pass(*, name: str, namespace: str, deps: Dependencies, now: datetime) -> PassResult:
-    body = deps.cluster.get(trial.API_VERSION, trial.KIND, name=name, namespace=namespace)
+def _pass(
+    *, name: str, namespace: str, deps: Dependencies, now: datetime, known: dict[str, Any] | None
+) -> PassResult:
+    body = known or deps.cluster.get(trial.API_VERSION, trial.KIND, name=name, namespace=namespace)
     if body is None or (body.get("metadata") or {}).get("deletionTimestamp"):
         return PassResult(delay=None, gone=True)
     current = status.TrialStatus.from_raw(body.get("status"), now=now)
@@ -68,12 +74,42 @@ def _pass(*, name: str, namespace: str, deps: Dependencies, now: datetime) -> Pa
     action = plan.next_action(tool_trial, current, now=now)
     if action.delay is None or action.delay > 0:
         return PassResult(delay=action.delay)
-    performed = _perform(action, tool_trial=tool_trial, current=current, deps=deps, now=now)
+    performed = _perform_chain(action, tool_trial=tool_trial, current=current, deps=deps, now=now)
+    written = None
     if performed.status != current and not performed.gone:
-        write_status(deps, tool_trial, performed.status)
-    events = performed.events + _phase_events(current, performed.status)
+        written = write_status(deps, tool_trial, performed.status)
     delay = RETRY_SECONDS if _retrying(performed.status) else 0.0  # a repeated failure waits too
-    return PassResult(delay=delay, events=events, gone=performed.gone)
+    body_next = written if delay == 0 else None
+    return PassResult(delay=delay, events=performed.events, gone=performed.gone, body=body_next)
+
+
+# Bookkeeping actions that never wait on anything slow: they share a pass (and its one status
+# write) with the action before them. Installs and step attempts always write their own
+# progress first, so the phase shown is right while the slow work runs.
+CHAINED = (actions.StartRun, actions.EnsureNamespace, actions.Finish)
+
+
+def _perform_chain(
+    action: actions.Action,
+    *,
+    tool_trial: trial.ToolTrial,
+    current: status.TrialStatus,
+    deps: Dependencies,
+    now: datetime,
+) -> execute.Performed:
+    """Perform `action`, then any immediately due bookkeeping actions; events for every phase change."""
+    state, gone = current, False
+    events: tuple[Event, ...] = ()
+    for _ in range(len(CHAINED) + 1):  # bounded: each bookkeeping action advances the run
+        performed = _perform(action, tool_trial=tool_trial, current=state, deps=deps, now=now)
+        events += performed.events + _phase_events(state, performed.status)
+        state, gone = performed.status, performed.gone
+        if gone or _retrying(state):
+            break
+        action = plan.next_action(tool_trial, state, now=now)
+        if not isinstance(action, CHAINED) or action.delay != 0:
+            break
+    return execute.Performed(state, events, gone)
 
 
 def _perform(
@@ -142,9 +178,9 @@ def _invalid_spec(
     return PassResult(delay=None, events=(Event("Warning", "InvalidSpec", str(exc)),))
 
 
-def write_status(deps: Dependencies, tool_trial: trial.ToolTrial, new: status.TrialStatus) -> None:
-    """The one status write of a pass (a merge patch of the whole status)."""
-    deps.cluster.patch_status(
+def write_status(deps: Dependencies, tool_trial: trial.ToolTrial, new: status.TrialStatus) -> dict[str, Any]:
+    """The one status write of a pass (a merge patch of the whole status); returns the trial."""
+    return deps.cluster.patch_status(
         trial.API_VERSION,
         trial.KIND,
         name=tool_trial.name,

@@ -44,9 +44,10 @@ class ScriptedCluster:
         self.body = body
         self.fail_get = fail_get
         self.writes: list[dict[str, Any]] = []
+        self.applied: list[dict[str, Any]] = []
 
     def get(self, api_version: str, kind: str, *, name: str, namespace: str | None) -> dict[str, Any] | None:
-        if self.fail_get is not None:
+        if self.fail_get is not None and kind == "ToolTrial":
             raise self.fail_get
         return self.body if kind == "ToolTrial" else None
 
@@ -57,6 +58,12 @@ class ScriptedCluster:
         assert self.body is not None
         self.body = {**self.body, "status": dict(status)}
         return self.body
+
+    def apply(
+        self, obj: Mapping[str, Any], *, namespace: str | None, field_manager: str = "toollab"
+    ) -> dict[str, Any]:
+        self.applied.append(dict(obj))
+        return dict(obj)
 
     def impersonating(self, user: str | None) -> ScriptedCluster:
         return self
@@ -70,14 +77,28 @@ def run(cluster: ScriptedCluster, now: datetime = NOW) -> reconcile.PassResult:
     return reconcile.reconcile_once(name="t", namespace="lab", deps=deps, now=now)
 
 
-def test_a_new_trial_starts_a_run_and_writes_once() -> None:
+def test_a_new_trial_starts_a_run_and_creates_its_namespace_in_one_write() -> None:
     cluster = ScriptedCluster(trial_body())
     result = run(cluster)
-    assert len(cluster.writes) == 1
-    assert cluster.writes[0]["phase"] == "Pending"
+    assert len(cluster.writes) == 1  # StartRun and EnsureNamespace share a pass; Install gets its own
+    assert cluster.writes[0]["phase"] == "Installing"
     assert cluster.writes[0]["run"]["generation"] == 1
+    assert [o["metadata"]["name"] for o in cluster.applied] == ["trial-t"]
+    assert cluster.applied[0]["metadata"]["labels"]["toollab.dev/trial-uid"] == "u-1"
     assert (result.delay, result.gone) == (0.0, False)
-    assert [e.reason for e in result.events] == ["RunStarted", "Pending"]
+    assert result.body is not None and result.body["status"]["phase"] == "Installing"
+    assert [e.reason for e in result.events] == ["RunStarted", "Pending", "Installing"]
+
+
+def test_the_next_pass_uses_the_written_trial_instead_of_reading_it() -> None:
+    cluster = ScriptedCluster(trial_body())
+    first = run(cluster)
+    cluster.fail_get = errors.Unavailable("a read would fail now")
+    deps = Dependencies(cluster=cluster)  # type: ignore[arg-type]
+    second = reconcile.reconcile_once(name="t", namespace="lab", deps=deps, now=NOW, known=first.body)
+    assert second.delay == 0.0  # it installed instead of failing on the read
+    assert [w["phase"] for w in cluster.writes] == ["Installing", "Verifying"]
+    assert [o["kind"] for o in cluster.applied] == ["Namespace", "ConfigMap"]
 
 
 def test_an_invalid_spec_is_written_once_as_error() -> None:
