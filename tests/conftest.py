@@ -55,11 +55,13 @@ def kubeconfig() -> str:
 
 
 @pytest.fixture(scope="session")
-def kube(kubeconfig: str) -> Any:
+def kube(kubeconfig: str) -> Iterator[Any]:
     """A KubeCluster acting as the local cluster's admin."""
     from toollab.cluster import kube as kube_module
 
-    return kube_module.KubeCluster.from_kubeconfig(kubeconfig)
+    cluster = kube_module.KubeCluster.from_kubeconfig(kubeconfig)
+    yield cluster
+    cluster.close()
 
 
 @pytest.fixture(scope="session")

@@ -8,12 +8,14 @@ cannot collide with it, and neither can another test session on the same cluster
 from __future__ import annotations
 
 import contextlib
+import gc
 import os
 import secrets
 import signal
 import subprocess
 import sys
 import time
+import warnings
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -42,8 +44,15 @@ def operator(kubeconfig: str, crds: list[str]) -> Iterator[Any]:
     with kopf.testing.KopfRunner(args, timeout=60) as runner:
         time.sleep(1.0)  # let the watchers start
         yield runner
-    assert runner.exception is None, runner.exception
-    assert runner.exit_code == 0, runner.output[-2000:]
+    exception, exit_code, output = runner.exception, runner.exit_code, runner.output
+    del runner
+    # Kopf closes its event loop with its HTTP client's connections still open; they are only
+    # garbage-collected later, each with a ResourceWarning (an error here). Collect them now.
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ResourceWarning)
+        gc.collect()
+    assert exception is None, exception
+    assert exit_code == 0, output[-2000:]
 
 
 def wait_for(check: Callable[[], Any], *, timeout: float = 60.0, interval: float = 0.2) -> Any:

@@ -117,6 +117,13 @@ class KubeCluster:
                 root._identities[user] = cached
         return cached
 
+    def close(self) -> None:
+        """Close this connection's pools and those of every impersonated identity made from it."""
+        for cluster in list(self._identities.values()):
+            cluster.api.close()
+        self._identities.clear()
+        self.api.close()
+
     @property
     def host(self) -> str:
         """The API server's URL."""

@@ -5,6 +5,7 @@ Pure declarations and one constructor; the Kopf shell builds it once per operato
 
 from __future__ import annotations
 
+import datetime
 import threading
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -41,6 +42,10 @@ def _pause(seconds: float) -> None:
     threading.Event().wait(seconds)
 
 
+def _clock() -> datetime.datetime:
+    return datetime.datetime.now(datetime.UTC)
+
+
 @dataclass(frozen=True)
 class Dependencies:
     """The operator's connection, its flags, and how to wait inside a pass."""
@@ -51,6 +56,7 @@ class Dependencies:
     helm_path: str = "helm"
     kubeconfig: str | None = None
     pause: Callable[[float], None] = _pause
+    clock: Callable[[], datetime.datetime] = _clock  # when an attempt's work ended (step durations)
 
     @classmethod
     def create(cls, *, cluster: OperatorCluster, **flags: Any) -> Dependencies:

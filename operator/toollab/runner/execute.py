@@ -169,9 +169,10 @@ def attempt_step(
         entries = trial_steps.perform_parts(cluster, tool_trial, index, pause=deps.pause)
         new = transitions.step_applied(replace(new, inventory=new.inventory.with_entries(entries)), index)
     attempt = trial_steps.check(cluster, tool_trial, index)
+    ended = max(now, deps.clock())  # the step's seconds include this attempt's own work
     if attempt.passed:
-        return transitions.step_passed(new, index, now=now)
-    new = transitions.step_attempt_failed(new, index, attempt.message, now=now)
+        return transitions.step_passed(new, index, now=ended)
+    new = transitions.step_attempt_failed(new, index, attempt.message, now=ended)
     if attempt.final:
         failed = replace(new.steps[index], phase=status.StepPhase.FAILED)
         new = replace(new, steps=(*new.steps[:index], failed, *new.steps[index + 1 :]))

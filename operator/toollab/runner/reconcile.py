@@ -106,6 +106,7 @@ def _perform_chain(
         state, gone = performed.status, performed.gone
         if gone or _retrying(state):
             break
+        now = max(now, deps.clock())  # the next action starts after this one's work
         action = plan.next_action(tool_trial, state, now=now)
         if not isinstance(action, CHAINED) or action.delay != 0:
             break

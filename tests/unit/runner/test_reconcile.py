@@ -73,7 +73,7 @@ class ScriptedCluster:
 
 
 def run(cluster: ScriptedCluster, now: datetime = NOW) -> reconcile.PassResult:
-    deps = Dependencies(cluster=cluster)  # type: ignore[arg-type]  # scripted subset of the protocol
+    deps = Dependencies(cluster=cluster, clock=lambda: now)  # type: ignore[arg-type]  # scripted subset
     return reconcile.reconcile_once(name="t", namespace="lab", deps=deps, now=now)
 
 
@@ -94,7 +94,7 @@ def test_the_next_pass_uses_the_written_trial_instead_of_reading_it() -> None:
     cluster = ScriptedCluster(trial_body())
     first = run(cluster)
     cluster.fail_get = errors.Unavailable("a read would fail now")
-    deps = Dependencies(cluster=cluster)  # type: ignore[arg-type]
+    deps = Dependencies(cluster=cluster, clock=lambda: NOW)  # type: ignore[arg-type]
     second = reconcile.reconcile_once(name="t", namespace="lab", deps=deps, now=NOW, known=first.body)
     assert second.delay == 0.0  # it installed instead of failing on the read
     assert [w["phase"] for w in cluster.writes] == ["Installing", "Verifying"]
