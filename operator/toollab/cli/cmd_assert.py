@@ -92,7 +92,17 @@ def _check(
 
     if args.actual:
         return check(), 1
-    return loop.poll(check, timeout=args.timeout)
+    try:
+        return loop.poll(check, timeout=args.timeout)
+    finally:
+        _close(cluster)
+
+
+def _close(cluster: object) -> None:
+    """Close a live connection's pools (an in-process caller may run many commands)."""
+    close = getattr(cluster, "close", None)
+    if callable(close):
+        close()
 
 
 def _load_expected(paths: list[str]) -> list[dict[str, Any]]:

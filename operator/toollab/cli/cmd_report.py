@@ -111,7 +111,10 @@ def read_cluster(args: argparse.Namespace) -> list[Mapping[str, Any]]:
         )
     try:
         cluster = kube.KubeCluster.from_kubeconfig(args.kubeconfig, context=args.context)
-        return list(cluster.list(API_VERSION, KIND, namespace=namespace))
+        try:
+            return list(cluster.list(API_VERSION, KIND, namespace=namespace))
+        finally:
+            cluster.close()
     except errors.ToollabError:
         raise
     except Exception as exc:  # e.g. the client's config errors: one line, never a traceback

@@ -66,7 +66,12 @@ def run(args: argparse.Namespace) -> int:
         kubeconfig=os.environ.get("KUBECONFIG"),
         verbose=args.verbose,
     )
-    result = suite_runner.run_suite(suite, cases, runtime)
+    try:
+        result = suite_runner.run_suite(suite, cases, runtime)
+    finally:
+        close = getattr(runtime.cluster, "close", None)  # a live connection's pools
+        if callable(close):
+            close()
     try:
         path = suite_runner.write_report(result, suite)
     except errors.InputError as exc:
