@@ -1,4 +1,4 @@
-"""Kopf handlers for ToolTrial: one loop per trial (a daemon), a wake-up on spec change, cleanup.
+"""Kopf handlers for ToolTrial: one loop per trial with work (a daemon), a wake-up on spec change, cleanup.
 
 Each handler parses, delegates to `toollab.runner`, posts the events it is given and returns.
 All trial state lives in `.status`, written by the runner's reconcile pass.
@@ -30,7 +30,12 @@ def _wakeup(memo: kopf.Memo, uid: str) -> threading.Event:
     return events.setdefault(uid, threading.Event())
 
 
-@kopf.daemon(*RESOURCE, id="run", cancellation_backoff=2.0, cancellation_timeout=10.0)
+def _has_work(body: kopf.Body, **_: Any) -> bool:
+    """Kopf runs a trial's loop only while this holds, and starts it again when it holds again."""
+    return reconcile.has_work(body, now=_now())
+
+
+@kopf.daemon(*RESOURCE, id="run", when=_has_work, cancellation_backoff=2.0, cancellation_timeout=10.0)
 def run_trial(
     *,
     name: str,

@@ -7,6 +7,7 @@ in one place: retryable ones are retried, the rest end the run in Error with the
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
@@ -16,7 +17,7 @@ from toollab.model import parse, status, trial
 from toollab.runner import actions, execute, plan, transitions
 from toollab.runner.deps import Dependencies, Event
 
-__all__ = ["CleanupResult", "Dependencies", "Event", "PassResult", "clean_up", "reconcile_once"]
+__all__ = ["CleanupResult", "Dependencies", "Event", "PassResult", "clean_up", "has_work", "reconcile_once"]
 
 log = logging.getLogger(__name__)
 RETRY_SECONDS = 2.0
@@ -42,6 +43,25 @@ class CleanupResult:
     delay: float = 2.0
     permanent: bool = False
     events: tuple[Event, ...] = ()
+
+
+def has_work(body: Mapping[str, Any], *, now: datetime) -> bool:
+    """Whether a trial needs its loop now or later (a run, post-run cleanup, a TTL to wait for).
+
+    A finished trial needs nothing until its spec changes, so its loop (and thread) can go.
+    """
+    meta = body.get("metadata") or {}
+    if meta.get("deletionTimestamp"):
+        return False  # the delete handler takes over
+    current = status.TrialStatus.from_raw(body.get("status"), now=now)
+    try:
+        tool_trial = parse.parse_trial(body)
+    except errors.SpecError:  # an invalid spec is reported once per generation
+        return not (
+            current.observed_generation == meta.get("generation") and current.phase is status.Phase.ERROR
+        )
+    action = plan.next_action(tool_trial, current, now=now)
+    return not (isinstance(action, actions.Idle) and action.delay is None)
 
 
 def reconcile_once(

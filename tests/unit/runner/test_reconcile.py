@@ -129,3 +129,49 @@ def test_an_unreachable_api_server_is_retried_not_raised() -> None:
 def test_a_refused_read_waits_longer() -> None:
     cluster = ScriptedCluster(trial_body(), fail_get=errors.Forbidden("no"))
     assert run(cluster).delay == reconcile.UNEXPECTED_SECONDS
+
+
+def test_a_trial_has_work_until_its_verdict_and_again_after_a_spec_change() -> None:
+    body = trial_body(cleanup={"policy": "Retain"})
+    assert reconcile.has_work(body, now=NOW)  # new: a run to start
+    cluster = ScriptedCluster(body)
+    for _ in range(6):  # install, attempt, verdict: the assert cannot pass (no objects), so it waits
+        run(cluster)
+    assert cluster.body is not None and reconcile.has_work(cluster.body, now=NOW)
+    finished = dict(cluster.body)
+    finished["status"] = {
+        **finished["status"],
+        "run": {**finished["status"]["run"], "stage": "Finished"},
+        "result": "Passed",
+        "phase": "Passed",
+        "observedGeneration": 1,
+        "finishedAt": "2026-11-21T12:00:00Z",
+    }
+    assert not reconcile.has_work(finished, now=NOW)  # Retain: nothing more to do
+    changed = {**finished, "metadata": {**finished["metadata"], "generation": 2}}
+    assert reconcile.has_work(changed, now=NOW)  # a new generation: a new run
+
+
+def test_ttl_and_cleanup_keep_a_finished_trial_busy_and_deletion_hands_over() -> None:
+    base = trial_body(cleanup={"policy": "Retain", "ttlSecondsAfterFinished": 60})
+    status = {
+        "result": "Passed",
+        "phase": "Passed",
+        "observedGeneration": 1,
+        "finishedAt": "2026-11-21T12:00:00Z",
+        "steps": [{"name": "s", "phase": "Passed"}],
+        "run": {
+            "generation": 1,
+            "startedAt": "2026-11-21T11:59:00Z",
+            "deadline": "2026-11-21T12:14:00Z",
+            "targetNamespace": "trial-t",
+            "stage": "Finished",
+        },
+    }
+    assert reconcile.has_work({**base, "status": status}, now=NOW)  # waiting for the TTL
+    deleting = {**base, "status": status, "metadata": {**base["metadata"], "deletionTimestamp": "x"}}
+    assert not reconcile.has_work(deleting, now=NOW)
+    invalid = trial_body(steps=[{"name": "s", "timeout": "soon", "assert": [{}]}])
+    assert reconcile.has_work(invalid, now=NOW)  # not reported yet
+    reported = {**invalid, "status": {"phase": "Error", "observedGeneration": 1}}
+    assert not reconcile.has_work(reported, now=NOW)
