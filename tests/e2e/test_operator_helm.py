@@ -115,8 +115,10 @@ def test_the_operator_chart_installs_its_crd_first_then_its_custom_resource(
             }
         ]
         assert status["footprint"]["pods"] == 1
-    still_there = kube.get(CRD_API, "CustomResourceDefinition", name=CHAOS_CRD, namespace=None) is not None
-    assert still_there == crd_existed  # removed only when this trial created it
+    if crd_existed:  # not ours: it stays
+        assert kube.get(CRD_API, "CustomResourceDefinition", name=CHAOS_CRD, namespace=None) is not None
+    else:  # ours: deleted; the API server removes it once its custom resources are gone too
+        trials.wait_gone(kube, CRD_API, "CustomResourceDefinition", CHAOS_CRD, None, timeout=60)
     role = f"litmus-chaos-operator-{namespace}-litmus"
     assert kube.get("rbac.authorization.k8s.io/v1", "ClusterRole", name=role, namespace=None) is None
 
