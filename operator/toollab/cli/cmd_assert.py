@@ -15,7 +15,7 @@ from typing import Any
 from toollab import errors
 from toollab.assertions import dialect as dialects
 from toollab.assertions import verdict
-from toollab.cli import main
+from toollab.cli import connect, main
 from toollab.cluster import port
 
 DEFAULT_TIMEOUT = 30.0  # seconds, as KUTTL
@@ -59,9 +59,9 @@ def run(args: argparse.Namespace) -> int:
         expected = _load_expected(args.files)
         outcome, attempts = _check(args, expected, dialect)
     except (errors.InputError, errors.EvaluationError, errors.SpecError) as exc:
-        raise main.UsageError(_one_line(exc)) from exc
+        raise main.UsageError(connect.one_line(exc)) from exc
     except errors.ClusterError as exc:
-        print(f"toollab assert: error: {_one_line(exc)}", file=sys.stderr)
+        print(f"toollab assert: error: {connect.one_line(exc)}", file=sys.stderr)
         return 1
     if outcome.passed:
         print(f"passed: {_count(len(expected), 'document')} ({_count(attempts, 'attempt')})")
@@ -82,7 +82,7 @@ def _check(
     """One round against `--actual`, or rounds against the live cluster until pass or timeout."""
     from toollab.runner import checking, loop
 
-    cluster = _offline_cluster(args.actual, args.namespace) if args.actual else _live_cluster()
+    cluster = _offline_cluster(args.actual, args.namespace) if args.actual else connect.live_cluster()
     asserts, errors_docs = ([], expected) if args.errors else (expected, [])
 
     def check() -> verdict.StepOutcome:
@@ -95,14 +95,7 @@ def _check(
     try:
         return loop.poll(check, timeout=args.timeout)
     finally:
-        _close(cluster)
-
-
-def _close(cluster: object) -> None:
-    """Close a live connection's pools (an in-process caller may run many commands)."""
-    close = getattr(cluster, "close", None)
-    if callable(close):
-        close()
+        connect.close(cluster)
 
 
 def _load_expected(paths: list[str]) -> list[dict[str, Any]]:
@@ -126,17 +119,6 @@ def _offline_cluster(path: str, namespace: str) -> port.Cluster:
         raise errors.InputError(f"{path}: {exc}") from exc
 
 
-def _live_cluster() -> port.Cluster:
-    from toollab.cluster import kube
-
-    try:
-        return kube.KubeCluster.from_kubeconfig()
-    except errors.ToollabError:
-        raise
-    except Exception as exc:  # the client's configuration errors are not ToollabErrors
-        raise errors.InputError(f"cannot load the kubeconfig: {exc}") from exc
-
-
 def _read(path: str) -> str:
     try:
         return Path(path).read_text(encoding="utf-8")
@@ -154,11 +136,6 @@ def _seconds(value: str) -> float:
     if seconds < 0 or seconds != seconds or seconds == float("inf"):
         raise argparse.ArgumentTypeError(f"not a number of seconds: {value!r}")
     return seconds
-
-
-def _one_line(exc: BaseException) -> str:
-    lines = str(exc).strip().splitlines()
-    return lines[0] if lines else type(exc).__name__
 
 
 def _count(number: int, noun: str) -> str:

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from toollab import errors
-from toollab.cli import main
+from toollab.cli import connect, main
 from toollab.suites import model
 
 
@@ -54,12 +54,12 @@ def run(args: argparse.Namespace) -> int:
         variables = parse_template_vars(args.template_var)
         cases = suite_runner.load_cases(suite, variables=variables, rng=random.Random())
     except (errors.InputError, errors.SpecError) as exc:
-        raise main.UsageError(_one_line(exc)) from exc
+        raise main.UsageError(connect.one_line(exc)) from exc
     _warn([*suite.warnings, *(w for case in cases for w in case.warnings)])
     if args.verbose:
         _warn([note for case in cases for note in case.notes], prefix="note")
     runtime = suite_runner.Runtime(
-        cluster=_live_cluster(),
+        cluster=connect.live_cluster(),
         emit=lambda line: print(line, flush=True),
         clock=time.monotonic,
         sleep=time.sleep,
@@ -69,13 +69,11 @@ def run(args: argparse.Namespace) -> int:
     try:
         result = suite_runner.run_suite(suite, cases, runtime)
     finally:
-        close = getattr(runtime.cluster, "close", None)  # a live connection's pools
-        if callable(close):
-            close()
+        connect.close(runtime.cluster)
     try:
         path = suite_runner.write_report(result, suite)
     except errors.InputError as exc:
-        raise main.UsageError(_one_line(exc)) from exc
+        raise main.UsageError(connect.one_line(exc)) from exc
     if path is not None:
         print(f"report: {path}")
     return 0 if result.passed else 1
@@ -147,17 +145,6 @@ def parse_template_vars(values: list[str]) -> dict[str, Any]:
     return variables
 
 
-def _live_cluster() -> Any:
-    from toollab.cluster import kube
-
-    try:
-        return kube.KubeCluster.from_kubeconfig()
-    except errors.ToollabError as exc:
-        raise main.UsageError(_one_line(exc)) from exc
-    except Exception as exc:  # the client's configuration errors are not ToollabErrors
-        raise main.UsageError(f"cannot load the kubeconfig: {_one_line(exc)}") from exc
-
-
 def _warn(lines: list[str], *, prefix: str = "warning") -> None:
     for line in lines:
         print(f"{prefix}: {line}", file=sys.stderr)
@@ -171,8 +158,3 @@ def _positive(value: str) -> int:
     if number < 1:
         raise argparse.ArgumentTypeError(f"must be at least 1: {value!r}")
     return number
-
-
-def _one_line(exc: BaseException) -> str:
-    lines = str(exc).strip().splitlines()
-    return lines[0] if lines else type(exc).__name__

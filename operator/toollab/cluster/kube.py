@@ -92,14 +92,13 @@ class KubeCluster:
         """From a kubeconfig (default: $KUBECONFIG or ~/.kube/config), else the in-cluster config."""
         if path is None:  # the client reads $KUBECONFIG once, at import; read it now instead
             path = os.environ.get("KUBECONFIG", "").split(os.pathsep)[0] or None
+        # the client raises many kinds of errors for bad configuration: translated here, once
         try:
             api = k8s_config.new_client_from_config(config_file=path, context=context)
-        except (k8s_config.ConfigException, OSError) as exc:
+        except Exception as exc:
             if os.environ.get("KUBECONFIG") or not _in_cluster():
                 raise errors.InputError(f"cannot load the kubeconfig: {exc}") from exc
-            configuration = k8s_client.Configuration()
-            k8s_config.load_incluster_config(client_configuration=configuration)
-            api = k8s_client.ApiClient(configuration)
+            api = _in_cluster_client()
         return cls(api, impersonate=impersonate)
 
     def impersonating(self, user: str | None) -> KubeCluster:
@@ -278,6 +277,16 @@ class KubeCluster:
             raise errors.Invalid(f"object needs apiVersion, kind and metadata.name: {ref}")
         info = self.resource(ref.api_version, ref.kind)
         return info, (ref.namespace or namespace) if info.namespaced else None, ref.name
+
+
+def _in_cluster_client() -> k8s_client.ApiClient:
+    """A client from the pod's service account (inside a cluster)."""
+    configuration = k8s_client.Configuration()
+    try:
+        k8s_config.load_incluster_config(client_configuration=configuration)
+    except Exception as exc:
+        raise errors.InputError(f"cannot load the in-cluster configuration: {exc}") from exc
+    return k8s_client.ApiClient(configuration)
 
 
 def _in_cluster() -> bool:
