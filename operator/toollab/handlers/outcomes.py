@@ -18,7 +18,7 @@ def dependencies(memo: kopf.Memo) -> reconcile.Dependencies:
     deps: reconcile.Dependencies | None = getattr(memo, "deps", None)
     if deps is None:
         config = memo.config
-        deps = reconcile.Dependencies.create(
+        deps = reconcile.Dependencies(
             cluster=memo.cluster,
             default_service_account=config.default_service_account,
             allow_http=config.allow_http,

@@ -58,11 +58,6 @@ class Dependencies:
     pause: Callable[[float], None] = _pause
     clock: Callable[[], datetime.datetime] = _clock  # when an attempt's work ended (step durations)
 
-    @classmethod
-    def create(cls, *, cluster: OperatorCluster, **flags: Any) -> Dependencies:
-        """From the operator's connection and its command-line flags."""
-        return cls(cluster=cluster, **flags)
-
     def user_for(self, namespace: str, service_account: str | None) -> str | None:
         """The identity a trial acts as: its ServiceAccount, or the operator when None."""
         return base.service_account_user(namespace, service_account) if service_account else None

@@ -11,7 +11,7 @@ from datetime import datetime
 
 from toollab import errors, installers
 from toollab.cluster import port
-from toollab.installers import base
+from toollab.installers import base, objects
 from toollab.model import status, trial
 from toollab.runner import actions, footprint, transitions, trial_steps
 from toollab.runner.deps import Dependencies, Event
@@ -86,7 +86,7 @@ def ensure_namespace(
             f"namespace {action.namespace} is being deleted; waiting until it is gone"
         )
     if existing is not None:
-        created = _created_by(existing, tool_trial)
+        created = objects.is_owned(existing, uid=tool_trial.uid)
         return transitions.namespace_ready(current, created=created, now=now)
     if not action.create:
         raise _missing_namespace(action.namespace)
@@ -97,11 +97,6 @@ def ensure_namespace(
     }
     deps.cluster.apply(body, namespace=None)
     return transitions.namespace_ready(current, created=True, now=now)
-
-
-def _created_by(namespace: port.Object, tool_trial: trial.ToolTrial) -> bool:
-    labels = (namespace.get("metadata") or {}).get("labels") or {}
-    return labels.get(trial.LABEL_TRIAL_UID) == tool_trial.uid
 
 
 def _missing_namespace(name: str) -> Exception:

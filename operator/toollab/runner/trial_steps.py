@@ -13,6 +13,7 @@ from typing import Any
 
 from toollab import errors
 from toollab.cluster import port
+from toollab.installers import objects
 from toollab.model import status, step, trial
 from toollab.reports import text
 from toollab.runner import checking
@@ -27,14 +28,6 @@ class Attempt:
     passed: bool
     final: bool
     message: str
-    applied: tuple[status.InventoryEntry, ...] = ()
-
-
-def labelled(obj: Mapping[str, Any], labels: Mapping[str, str]) -> dict[str, Any]:
-    """A copy of obj with the trial's labels added."""
-    meta = dict(obj.get("metadata") or {})
-    meta["labels"] = {**(meta.get("labels") or {}), **labels}
-    return {**obj, "metadata": meta}
 
 
 def job_name(tool_trial: trial.ToolTrial, index: int) -> str:
@@ -72,21 +65,25 @@ def perform_parts(
     """apply, delete, run (in that order), once; returns inventory entries for what it created."""
     spec = tool_trial.steps[index]
     namespace = tool_trial.target.namespace
-    created = [apply_object(cluster, labelled(obj, tool_trial.labels), namespace) for obj in spec.apply]
+    labels = tool_trial.labels
+    created = [apply_object(cluster, obj, namespace=namespace, labels=labels) for obj in spec.apply]
     for selector in spec.delete:
         delete_matching(cluster, selector, namespace=namespace, pause=pause)
     if spec.run is not None:
-        created.append(apply_object(cluster, build_job(tool_trial, index, spec.run), namespace))
+        job = build_job(tool_trial, index, spec.run)
+        created.append(apply_object(cluster, job, namespace=namespace, labels=labels))
     return tuple(created)
 
 
-def apply_object(cluster: port.Cluster, obj: Mapping[str, Any], namespace: str) -> status.InventoryEntry:
-    """Server-side apply one object; the entry says whether it existed before."""
+def apply_object(
+    cluster: port.Cluster, obj: Mapping[str, Any], *, namespace: str, labels: Mapping[str, str]
+) -> status.InventoryEntry:
+    """Server-side apply one object with the trial's labels; the entry says whether it existed before."""
     ref = port.ObjectRef.of(obj)
     info = cluster.resource(ref.api_version, ref.kind)
     ns = (ref.namespace or namespace) if info.namespaced else None
     existed = cluster.get(ref.api_version, ref.kind, name=ref.name, namespace=ns) is not None
-    cluster.apply(obj, namespace=ns)
+    cluster.apply(objects.with_metadata(obj, labels=labels, namespace=ns), namespace=ns)
     return status.InventoryEntry(ref.api_version, ref.kind, ref.name, ns, created=not existed)
 
 
