@@ -20,7 +20,7 @@ from toollab import errors
 from toollab.cluster import port
 from toollab.reports import json_report, junit
 from toollab.reports import suite_results as results
-from toollab.runner import commands, suite_setup, suite_step
+from toollab.runner import commands, deleting, suite_setup, suite_step
 from toollab.suites import loading, model
 
 CLEANUP_TIMEOUT = 60.0  # seconds to wait for created objects and the namespace to go (never hangs)
@@ -238,8 +238,13 @@ def _clean_up(runtime: Runtime, created: Sequence[port.ObjectRef], namespace: st
             runtime.cluster.delete(ref.api_version, ref.kind, name=ref.name, namespace=ref.namespace)
         except errors.ClusterError as exc:
             problems.append(f"could not delete {ref}: {exc}")
-    left = suite_step.wait_gone(
-        runtime.cluster, targets, timeout=runtime.cleanup_timeout, clock=runtime.clock, sleep=runtime.sleep
+    left = deleting.wait_gone(
+        runtime.cluster,
+        targets,
+        timeout=runtime.cleanup_timeout,
+        clock=runtime.clock,
+        sleep=runtime.sleep,
+        poll=suite_step.DELETE_POLL,
     )
     problems += [
         suite_setup.describe_leftover(runtime.cluster, ref, waited=runtime.cleanup_timeout) for ref in left

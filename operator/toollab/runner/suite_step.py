@@ -16,7 +16,7 @@ from toollab import errors
 from toollab.assertions import verdict
 from toollab.cluster import port
 from toollab.reports import text
-from toollab.runner import checking, commands, loop
+from toollab.runner import checking, commands, deleting, loop
 from toollab.suites import model
 
 OUTPUT_TAIL = 20  # lines of a failed command's output kept in the failure text
@@ -120,11 +120,17 @@ def delete_objects(refs: Sequence[model.DeleteRef], env: StepEnv, *, timeout: fl
     """Delete what a TestStep lists and wait until it is gone; an error text, or empty."""
     try:
         targets = [target for ref in refs for target in _targets(ref, env)]
-        for target in targets:
-            env.cluster.delete(target.api_version, target.kind, name=target.name, namespace=target.namespace)
+        deleting.delete_all(env.cluster, targets)
     except errors.ClusterError as exc:
         return f"deleting objects failed: {exc}"
-    left = wait_gone(env.cluster, targets, timeout=timeout, clock=env.clock, sleep=env.sleep)
+    left = deleting.wait_gone(
+        env.cluster,
+        targets,
+        timeout=timeout,
+        clock=env.clock,
+        sleep=env.sleep,
+        poll=DELETE_POLL,
+    )
     return f"timed out after {timeout:g}s waiting for deletion of {', '.join(map(str, left))}" if left else ""
 
 
@@ -134,37 +140,12 @@ def _targets(ref: model.DeleteRef, env: StepEnv) -> list[port.ObjectRef]:
     namespace = (ref.namespace or env.namespace) if info.namespaced else None
     if ref.name:
         return [port.ObjectRef(ref.api_version, ref.kind, ref.name, namespace)]
-    found = env.cluster.list(ref.api_version, ref.kind, namespace=namespace, labels=dict(ref.labels) or None)
+    found = deleting.find(
+        env.cluster, ref.api_version, ref.kind, name="", namespace=namespace, labels=dict(ref.labels)
+    )
     return [
         port.ObjectRef(ref.api_version, ref.kind, port.ObjectRef.of(obj).name, namespace) for obj in found
     ]
-
-
-def wait_gone(
-    cluster: port.Cluster,
-    refs: Sequence[port.ObjectRef],
-    *,
-    timeout: float,
-    clock: Callable[[], float],
-    sleep: Callable[[float], None],
-) -> list[port.ObjectRef]:
-    """Wait until none of `refs` exists or `timeout` passes; the ones still there."""
-    deadline = clock() + timeout
-    left = list(refs)
-    while True:
-        left = [ref for ref in left if _exists(cluster, ref)]
-        if not left or clock() >= deadline:
-            return left
-        sleep(min(DELETE_POLL, max(0.0, deadline - clock())))
-
-
-def _exists(cluster: port.Cluster, ref: port.ObjectRef) -> bool:
-    try:
-        return cluster.get(ref.api_version, ref.kind, name=ref.name, namespace=ref.namespace) is not None
-    except errors.NotFound:
-        return False
-    except errors.ClusterError:
-        return True  # cannot tell yet; ask again next time
 
 
 def _outcome_failure(
@@ -228,5 +209,4 @@ __all__ = [
     "describe_command",
     "run_step",
     "step_timeout",
-    "wait_gone",
 ]

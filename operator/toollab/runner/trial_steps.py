@@ -7,6 +7,7 @@ through the `Cluster` protocol (as the trial's identity).
 from __future__ import annotations
 
 import re
+import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -16,7 +17,7 @@ from toollab.cluster import port
 from toollab.installers import objects
 from toollab.model import status, step, trial
 from toollab.reports import text
-from toollab.runner import checking
+from toollab.runner import checking, deleting
 
 DELETE_WAIT_SECONDS = 30.0
 
@@ -94,36 +95,18 @@ def delete_matching(
     ref = port.ObjectRef.of(selector)
     info = cluster.resource(ref.api_version, ref.kind)
     ns = (ref.namespace or namespace) if info.namespaced else None
-    if ref.name:
-        targets = [o for o in [cluster.get(ref.api_version, ref.kind, name=ref.name, namespace=ns)] if o]
-    else:
-        labels = (selector.get("metadata") or {}).get("labels") or None
-        targets = cluster.list(ref.api_version, ref.kind, namespace=ns, labels=labels)
-    uids = {o["metadata"]["uid"]: o["metadata"]["name"] for o in targets}
-    for name in uids.values():
-        cluster.delete(ref.api_version, ref.kind, name=name, namespace=ns)
-    _wait_gone(cluster, ref, ns, uids, pause=pause)
-    return len(uids)
-
-
-def _wait_gone(
-    cluster: port.Cluster,
-    ref: port.ObjectRef,
-    namespace: str | None,
-    uids: Mapping[str, str],
-    *,
-    pause: Callable[[float], None],
-) -> None:
-    """kuttl: a delete waits until the objects are gone (same uid no longer served)."""
-    waited = 0.0
-    while uids and waited < DELETE_WAIT_SECONDS:
-        live = [cluster.get(ref.api_version, ref.kind, name=n, namespace=namespace) for n in uids.values()]
-        if not any(o and o["metadata"].get("uid") in uids for o in live):
-            return
-        pause(0.2)
-        waited += 0.2
-    if uids and waited >= DELETE_WAIT_SECONDS:
+    labels = (selector.get("metadata") or {}).get("labels") or None
+    targets = deleting.find(cluster, ref.api_version, ref.kind, name=ref.name, namespace=ns, labels=labels)
+    refs = [port.ObjectRef(ref.api_version, ref.kind, t["metadata"]["name"], ns) for t in targets]
+    deleting.delete_all(cluster, refs)
+    # kuttl: a delete waits until the objects are gone; by uid, so a recovered pod counts as gone
+    uids = {r: t["metadata"]["uid"] for r, t in zip(refs, targets, strict=True)}
+    left = deleting.wait_gone(
+        cluster, refs, timeout=DELETE_WAIT_SECONDS, clock=time.monotonic, sleep=pause, poll=0.2, uids=uids
+    )
+    if left:
         raise errors.ClusterError(f"{ref.kind} objects still present {DELETE_WAIT_SECONDS:.0f}s after delete")
+    return len(targets)
 
 
 def check(cluster: port.Cluster, tool_trial: trial.ToolTrial, index: int) -> Attempt:
