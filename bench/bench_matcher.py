@@ -19,7 +19,7 @@ except ImportError:  # a plain checkout: the source root is operator/
 from toollab.assertions import selection, verdict
 from toollab.cluster import objects
 from toollab.reports import text
-from toollab.runner import checking
+from toollab.suites.core import checking
 
 PODS = 1000
 NAMESPACE = "bench"

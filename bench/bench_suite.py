@@ -19,8 +19,7 @@ except ImportError:  # a plain checkout: the source root is operator/
     sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "operator"))
 
 from toollab.cluster import kube
-from toollab.runner import suite as runner
-from toollab.suites import loading
+from toollab.suites.kuttl import harness, loading
 
 REPO = Path(__file__).resolve().parents[1]
 SUITE = REPO / "tests" / "data" / "suites" / "basic"
@@ -29,12 +28,12 @@ SUITE = REPO / "tests" / "data" / "suites" / "basic"
 def run_once(cluster: kube.KubeCluster, kubeconfig: str) -> tuple[float, int, int, bool]:
     """One run of the suite: (seconds, cases, steps, passed)."""
     suite = loading.load_suite(SUITE)
-    cases = runner.load_cases(suite, variables={}, rng=random.Random())
-    runtime = runner.Runtime(
+    cases = harness.load_cases(suite, variables={}, rng=random.Random())
+    runtime = harness.Runtime(
         cluster=cluster, emit=lambda line: None, clock=time.monotonic, sleep=time.sleep, kubeconfig=kubeconfig
     )
     started = time.monotonic()
-    result = runner.run_suite(suite, cases, runtime)
+    result = harness.run_suite(suite, cases, runtime)
     steps = sum(len(case.steps) for case in cases)
     return time.monotonic() - started, len(cases), steps, result.passed
 

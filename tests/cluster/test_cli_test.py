@@ -11,8 +11,7 @@ from typing import Any
 import pytest
 
 from toollab.cli import main
-from toollab.runner import commands
-from toollab.suites import model
+from toollab.suites.kuttl import commands, model
 
 SUITES = Path(__file__).resolve().parents[1] / "data" / "suites"
 

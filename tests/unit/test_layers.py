@@ -11,19 +11,20 @@ PACKAGE = Path(__file__).resolve().parents[2] / "operator" / "toollab"
 
 # layer of each subpackage; a module may import only its own layer or lower ones
 LAYERS = {
-    "cli": 7,
-    "handlers": 6,
-    "runner": 5,
+    "cli": 8,
+    "handlers": 7,
+    "runner": 6,
+    "suites": 5,
     "installers": 4,
     "reports": 4,
-    "suites": 4,
     "assertions": 3,
     "cluster": 3,
     "model": 2,
     "templating": 2,
     "errors": 1,
 }
-SIBLINGS_APART = [{"installers", "reports", "suites"}, {"assertions", "cluster"}, {"model", "templating"}]
+SIBLINGS_APART = [{"installers", "reports"}, {"assertions", "cluster"}, {"model", "templating"}]
+SUITE_CORE = "toollab.suites.core"
 
 
 def modules() -> list[tuple[str, Path]]:
@@ -71,7 +72,7 @@ def test_foreign_libraries_stay_in_their_boundary(module: str, path: Path) -> No
     if "kopf" in found:
         assert layer_of(module) in {"handlers", "cli"}, f"{module} imports kopf"
     if "subprocess" in found:
-        allowed = ("toollab.installers.process", "toollab.runner.commands", "toollab.localcluster.")
+        allowed = ("toollab.installers.process", "toollab.suites.kuttl.commands", "toollab.localcluster.")
         assert module.startswith(allowed), f"{module} runs subprocesses"
 
 
@@ -79,4 +80,17 @@ def test_foreign_libraries_stay_in_their_boundary(module: str, path: Path) -> No
 def test_only_the_cli_loop_sleeps(module: str, path: Path) -> None:
     source = path.read_text()
     if "time.sleep(" in source:
-        assert module in {"toollab.runner.loop"} or module.startswith("toollab.localcluster."), module
+        assert module in {"toollab.suites.core.polling"} or module.startswith("toollab.localcluster."), module
+
+
+@pytest.mark.parametrize(("module", "path"), modules(), ids=[m for m, _ in modules()])
+def test_suite_formats_share_only_the_core(module: str, path: Path) -> None:
+    """A suite format, and the trial reconciler, may use `suites.core` but no other format."""
+    if layer_of(module) not in {"suites", "runner"}:
+        return
+    own_format = module.split(".")[2] if layer_of(module) == "suites" and module.count(".") > 1 else None
+    for imported in imports_of(path):
+        if not imported.startswith("toollab.suites.") or imported.startswith(SUITE_CORE):
+            continue
+        other_format = imported.split(".")[2]
+        assert other_format == own_format, f"{module} imports {imported}"

@@ -80,7 +80,7 @@ def _check(
     args: argparse.Namespace, expected: list[dict[str, Any]], dialect: dialects.Dialect
 ) -> tuple[verdict.StepOutcome, int]:
     """One round against `--actual`, or rounds against the live cluster until pass or timeout."""
-    from toollab.runner import checking, loop
+    from toollab.suites.core import checking, polling
 
     cluster = _offline_cluster(args.actual, args.namespace) if args.actual else connect.live_cluster()
     asserts, errors_docs = ([], expected) if args.errors else (expected, [])
@@ -93,7 +93,7 @@ def _check(
     if args.actual:
         return check(), 1
     try:
-        return loop.poll(check, timeout=args.timeout)
+        return polling.poll(check, timeout=args.timeout)
     finally:
         connect.close(cluster)
 

@@ -18,7 +18,7 @@ from typing import Any
 
 from toollab import errors
 from toollab.cli import connect, main
-from toollab.suites import model
+from toollab.suites.kuttl import model
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -47,18 +47,18 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Load the suite and all its test cases, run them, write the report; the exit status."""
-    from toollab.runner import suite as suite_runner
+    from toollab.suites.kuttl import harness
 
     try:
         suite = build_suite(args)
         variables = parse_template_vars(args.template_var)
-        cases = suite_runner.load_cases(suite, variables=variables, rng=random.Random())
+        cases = harness.load_cases(suite, variables=variables, rng=random.Random())
     except (errors.InputError, errors.SpecError) as exc:
         raise main.UsageError(connect.one_line(exc)) from exc
     _warn([*suite.warnings, *(w for case in cases for w in case.warnings)])
     if args.verbose:
         _warn([note for case in cases for note in case.notes], prefix="note")
-    runtime = suite_runner.Runtime(
+    runtime = harness.Runtime(
         cluster=connect.live_cluster(),
         emit=lambda line: print(line, flush=True),
         clock=time.monotonic,
@@ -67,11 +67,11 @@ def run(args: argparse.Namespace) -> int:
         verbose=args.verbose,
     )
     try:
-        result = suite_runner.run_suite(suite, cases, runtime)
+        result = harness.run_suite(suite, cases, runtime)
     finally:
         connect.close(runtime.cluster)
     try:
-        path = suite_runner.write_report(result, suite)
+        path = harness.write_report(result, suite)
     except errors.InputError as exc:
         raise main.UsageError(connect.one_line(exc)) from exc
     if path is not None:
@@ -81,7 +81,7 @@ def run(args: argparse.Namespace) -> int:
 
 def build_suite(args: argparse.Namespace) -> model.Suite:
     """The suite to run: `--config`, a DIR holding kuttl-test.yaml, ./kuttl-test.yaml, or plain DIRs."""
-    from toollab.suites import loading
+    from toollab.suites.kuttl import loading
 
     dirs = [Path(d) for d in args.dirs]
     suite_dirs = [d for d in dirs if loading.is_suite_dir(d)]
@@ -107,7 +107,7 @@ def _override_dirs(suite: model.Suite, dirs: list[str]) -> model.Suite:
 
 def apply_flags(suite: model.Suite, args: argparse.Namespace) -> model.Suite:
     """Command-line flags override the suite file, as in kuttl."""
-    from toollab.suites import config
+    from toollab.suites.kuttl import config
 
     changes: dict[str, Any] = {}
     for flag, name in (("timeout", "timeout"), ("parallel", "parallel"), ("report_name", "report_name")):

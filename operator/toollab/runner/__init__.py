@@ -1,3 +1,3 @@
-"""Drives a trial for the operator and the CLI alike: plan, transitions, execution; no kopf."""
+"""The ToolTrial reconciler, for the operator: plan, transitions, execution; no kopf, no suites."""
 
 __all__: list[str] = []

@@ -17,7 +17,7 @@ from toollab.cluster import port
 from toollab.installers import objects
 from toollab.model import status, step, trial
 from toollab.reports import text
-from toollab.runner import checking, deleting
+from toollab.suites.core import checking, deleting
 
 DELETE_WAIT_SECONDS = 30.0
 

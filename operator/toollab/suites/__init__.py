@@ -1,3 +1,3 @@
-"""KUTTL-format test directories: step-file grammar, suite and test-case loading."""
+"""Test-suite formats and their runners for `toollab test`: `kuttl/` and the shared `core/`."""
 
 __all__: list[str] = []

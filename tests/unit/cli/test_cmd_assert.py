@@ -10,7 +10,7 @@ import pytest
 
 from toollab.cli import main
 from toollab.cluster import objects
-from toollab.runner import loop
+from toollab.suites.core import polling
 
 DATA = Path(__file__).resolve().parents[2] / "data" / "assert"
 OBJECTS = str(DATA / "objects.yaml")
@@ -125,7 +125,7 @@ def test_offline_checks_do_not_retry(
     def no_polling(*args: Any, **kwargs: Any) -> Any:
         raise AssertionError("offline checks must not poll")
 
-    monkeypatch.setattr(loop, "poll", no_polling)
+    monkeypatch.setattr(polling, "poll", no_polling)
     assert offline("pods-succeeded.yaml", "--timeout", "60") == 1
     assert capsys.readouterr().out.endswith("(1 attempt)\n")
 
@@ -220,7 +220,9 @@ def test_live_mode_retries_until_the_object_appears(
         kube.KubeCluster, "from_kubeconfig", classmethod(lambda cls: Appearing([], default_namespace="shop"))
     )
     sleeps: list[float] = []
-    monkeypatch.setattr(loop, "poll", functools.partial(loop.poll, sleep=sleeps.append, clock=lambda: 0.0))
+    monkeypatch.setattr(
+        polling, "poll", functools.partial(polling.poll, sleep=sleeps.append, clock=lambda: 0.0)
+    )
     assert run("--namespace", "shop", str(DATA / "configmap.yaml")) == 0
     assert capsys.readouterr().out == "passed: 1 document (3 attempts)\n"
     assert sleeps == [1.0, 1.0]

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from toollab.cli import cmd_test, main
-from toollab.suites import model
+from toollab.suites.kuttl import model
 
 SUITE = "apiVersion: kuttl.dev/v1beta1\nkind: TestSuite\ntestDirs: [cases]\ntimeout: 5\nreportFormat: json\n"
 

@@ -11,7 +11,7 @@ from toollab import errors
 from toollab.assertions import verdict
 from toollab.assertions.dialect import Dialect
 from toollab.cluster import objects
-from toollab.runner import checking
+from toollab.suites.core import checking
 
 PODS = [
     {

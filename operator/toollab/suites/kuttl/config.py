@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from toollab import errors
-from toollab.suites import fields, model
+from toollab.suites.kuttl import fields, model
 
 GROUP = "kuttl.dev"
 CONFIG_KINDS = frozenset({"TestSuite", "TestStep", "TestAssert", "TestFile", "TestCase"})

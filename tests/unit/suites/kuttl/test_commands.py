@@ -6,8 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from toollab.runner import commands, suite_step
-from toollab.suites import model
+from toollab.suites.kuttl import commands, model, steps
 
 ENV = {"NAMESPACE": "kuttl-ns", "HOME": "/home/u"}
 
@@ -55,7 +54,7 @@ def test_timeouts(own: int, default: int, expected: int | None) -> None:
 def test_a_failed_command_is_described_with_the_end_of_its_output() -> None:
     output = "\n".join(f"line {i}" for i in range(30))
     result = commands.CommandResult("make", 2, output, "command 'make' failed, exit status 2")
-    text = suite_step.describe_command(result)
+    text = steps.describe_command(result)
     assert text.splitlines()[0] == "command 'make' failed, exit status 2"
     assert text.splitlines()[1:] == [f"    line {i}" for i in range(10, 30)]
     assert not result.ok and commands.CommandResult("true", 0, "").ok

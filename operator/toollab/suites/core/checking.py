@@ -1,6 +1,6 @@
 """One round of a step's checks: fetch what each expected document means, then judge it.
 
-Talks to the cluster only through the `Cluster` protocol, and never sleeps (see `runner.loop`).
+Talks to the cluster only through the `Cluster` protocol, and never sleeps (see `suites.core.polling`).
 UnknownKind fails the document on every round; Unavailable fails it for this round only.
 """
 

@@ -1,6 +1,6 @@
 """Run a KUTTL suite: suite setup, test cases in parallel (each in its own namespace), cleanup.
 
-Drives `suite_step.run_step` per step and reports progress, one line per step, through an
+Drives `steps.run_step` per step and reports progress, one line per step, through an
 injected `emit` sink. Cluster, clocks, sleep and randomness are passed in, so tests use fakes.
 """
 
@@ -20,8 +20,8 @@ from toollab import errors
 from toollab.cluster import port
 from toollab.reports import json_report, junit
 from toollab.reports import suite_results as results
-from toollab.runner import commands, deleting, suite_setup, suite_step
-from toollab.suites import loading, model
+from toollab.suites.core import deleting
+from toollab.suites.kuttl import commands, loading, model, steps, suite_setup
 
 CLEANUP_TIMEOUT = 60.0  # seconds to wait for created objects and the namespace to go (never hangs)
 _ADJECTIVES_WORDS = (
@@ -155,8 +155,8 @@ def run_case(case: model.TestCase, *, suite: model.Suite, runtime: Runtime) -> r
 
 def _run_step(
     case: model.TestCase, step: model.Step, suite: model.Suite, runtime: Runtime
-) -> tuple[suite_step.StepRun, results.StepResult]:
-    env = suite_step.StepEnv(
+) -> tuple[steps.StepRun, results.StepResult]:
+    env = steps.StepEnv(
         cluster=runtime.cluster,
         namespace=case.namespace,
         case_dir=case.dir,
@@ -167,7 +167,7 @@ def _run_step(
         verbose=runtime.verbose,
     )
     started, t0 = runtime.now(), runtime.clock()
-    outcome = suite_step.run_step(step, env)
+    outcome = steps.run_step(step, env)
     status = results.Status.PASSED if outcome.passed else results.Status.FAILED
     result = results.StepResult(
         name=f"step {step.label}",
@@ -244,7 +244,7 @@ def _clean_up(runtime: Runtime, created: Sequence[port.ObjectRef], namespace: st
         timeout=runtime.cleanup_timeout,
         clock=runtime.clock,
         sleep=runtime.sleep,
-        poll=suite_step.DELETE_POLL,
+        poll=steps.DELETE_POLL,
     )
     problems += [
         suite_setup.describe_leftover(runtime.cluster, ref, waited=runtime.cleanup_timeout) for ref in left

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from toollab import errors
-from toollab.suites import loading, model
+from toollab.suites.kuttl import loading, model
 
 CM = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {name}\n"
 STEP = "apiVersion: kuttl.dev/v1beta1\nkind: TestStep\n"
@@ -223,7 +223,7 @@ def test_find_cases_lists_subdirectories_in_order(tmp_path: Path) -> None:
 
 
 def test_our_basic_suite_loads() -> None:
-    root = Path(__file__).resolve().parents[2] / "data" / "suites" / "basic"
+    root = Path(__file__).resolve().parents[3] / "data" / "suites" / "basic"
     suite = loading.load_suite(root)
     cases = {
         case_dir.name: loading.load_case(case_dir, namespace="ns")

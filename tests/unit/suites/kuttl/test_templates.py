@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 
 from toollab import errors
-from toollab.suites import templates
+from toollab.suites.kuttl import templates
 
 
 def render(text: str, **variables: Any) -> str:

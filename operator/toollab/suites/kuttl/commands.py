@@ -1,6 +1,6 @@
 """Run kuttl commands (TestSuite, TestStep and TestAssert `commands`) as local processes.
 
-The one runner module that starts subprocesses (the other is installers/process.py). Commands
+The one suites module that starts subprocesses (the other is installers/process.py). Commands
 run in the test dir with NAMESPACE, KUBECONFIG and `<cwd>/bin` first on PATH, as in kuttl;
 `command` is `$VAR`-expanded and split like a shell, `script` runs under `sh -c`.
 """
@@ -15,7 +15,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from toollab.suites import model, templates
+from toollab.suites.kuttl import model, templates
 
 MAX_OUTPUT_CHARS = 20_000  # per command, kept from the end
 

@@ -2,7 +2,7 @@
 
 kuttl's `Step.Run` (internal/step/step.go): deletes wait until gone; commands and apply errors
 fail the step at once; then asserts, TestAssert commands and errors share one deadline that
-starts after apply. Sleeps only through the injected `sleep` (see `toollab.runner.loop.poll`).
+starts after apply. Sleeps only through the injected `sleep` (see `toollab.suites.core.polling.poll`).
 """
 
 from __future__ import annotations
@@ -16,8 +16,8 @@ from toollab import errors
 from toollab.assertions import verdict
 from toollab.cluster import port
 from toollab.reports import text
-from toollab.runner import checking, commands, deleting, loop
-from toollab.suites import model
+from toollab.suites.core import checking, deleting, polling
+from toollab.suites.kuttl import commands, model
 
 OUTPUT_TAIL = 20  # lines of a failed command's output kept in the failure text
 DELETE_POLL = 0.25  # seconds between checks while waiting for deletions
@@ -64,7 +64,7 @@ def run_step(step: model.Step, env: StepEnv) -> StepRun:
         return _failed("\n".join(apply_errors), created=created, output=_outputs(results))
     timeout = step_timeout(step, env)
     deadline = env.clock() + timeout  # kuttl: the deadline starts after apply
-    outcome, attempts = loop.poll(
+    outcome, attempts = polling.poll(
         lambda: check_once(step, env, deadline=deadline), timeout=timeout, clock=env.clock, sleep=env.sleep
     )
     if outcome.passed:

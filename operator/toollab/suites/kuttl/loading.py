@@ -14,7 +14,7 @@ from typing import Any
 
 from toollab import errors
 from toollab.assertions import documents
-from toollab.suites import config, files, model, templates
+from toollab.suites.kuttl import config, files, model, templates
 
 SUITE_FILE = "kuttl-test.yaml"
 

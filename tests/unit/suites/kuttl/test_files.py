@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from toollab.suites import files
+from toollab.suites.kuttl import files
 
 A, S, E = files.EntryType.APPLY, files.EntryType.ASSERT, files.EntryType.ERRORS
 

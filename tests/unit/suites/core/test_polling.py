@@ -6,7 +6,7 @@ from collections.abc import Callable
 
 from toollab.assertions import verdict
 from toollab.assertions.selection import Lookup
-from toollab.runner import loop
+from toollab.suites.core import polling
 
 FAILED = verdict.fold([verdict.not_found(Lookup("v1", "ConfigMap", "c", "ns"))])
 PASSED = verdict.fold([])
@@ -41,13 +41,16 @@ def scripted(
 
 def test_a_first_pass_returns_at_once() -> None:
     fake = FakeTime()
-    assert loop.poll(scripted(fake, [PASSED]), timeout=30, clock=fake.clock, sleep=fake.sleep) == (PASSED, 1)
+    assert polling.poll(scripted(fake, [PASSED]), timeout=30, clock=fake.clock, sleep=fake.sleep) == (
+        PASSED,
+        1,
+    )
     assert fake.sleeps == []
 
 
 def test_it_retries_once_a_second_until_a_pass() -> None:
     fake = FakeTime()
-    outcome, attempts = loop.poll(
+    outcome, attempts = polling.poll(
         scripted(fake, [FAILED, FAILED, PASSED]), timeout=30, clock=fake.clock, sleep=fake.sleep
     )
     assert (outcome, attempts) == (PASSED, 3)
@@ -56,18 +59,23 @@ def test_it_retries_once_a_second_until_a_pass() -> None:
 
 def test_at_the_deadline_it_returns_the_last_failure() -> None:
     fake = FakeTime()
-    outcome, attempts = loop.poll(scripted(fake, [FAILED]), timeout=3.5, clock=fake.clock, sleep=fake.sleep)
+    outcome, attempts = polling.poll(
+        scripted(fake, [FAILED]), timeout=3.5, clock=fake.clock, sleep=fake.sleep
+    )
     assert (outcome, attempts) == (FAILED, 5)  # at 0, 1, 2, 3 and a last round at the deadline
     assert fake.sleeps == [1.0, 1.0, 1.0, 0.5]
 
 
 def test_a_zero_timeout_still_runs_one_round() -> None:
     fake = FakeTime()
-    assert loop.poll(scripted(fake, [FAILED]), timeout=0, clock=fake.clock, sleep=fake.sleep) == (FAILED, 1)
+    assert polling.poll(scripted(fake, [FAILED]), timeout=0, clock=fake.clock, sleep=fake.sleep) == (
+        FAILED,
+        1,
+    )
     assert fake.sleeps == []
 
 
 def test_slow_rounds_shorten_the_pause() -> None:
     fake = FakeTime()
-    loop.poll(scripted(fake, [FAILED, PASSED], takes=0.25), timeout=30, clock=fake.clock, sleep=fake.sleep)
+    polling.poll(scripted(fake, [FAILED, PASSED], takes=0.25), timeout=30, clock=fake.clock, sleep=fake.sleep)
     assert fake.sleeps == [0.75]

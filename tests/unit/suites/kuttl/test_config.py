@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from toollab import errors
-from toollab.suites import config, model
+from toollab.suites.kuttl import config, model
 
 STEP = {"apiVersion": "kuttl.dev/v1beta1", "kind": "TestStep"}
 ASSERT = {"apiVersion": "kuttl.dev/v1beta1", "kind": "TestAssert"}

@@ -12,8 +12,7 @@ from typing import Any
 
 from toollab import errors
 from toollab.cluster import port
-from toollab.runner import commands, suite_step
-from toollab.suites import loading, model
+from toollab.suites.kuttl import commands, loading, model, steps
 
 CRD_WAIT = 10.0  # seconds for applied CRDs to be served (kuttl waits 10 s)
 CRD_KIND = ("apiextensions.k8s.io/v1", "CustomResourceDefinition")
@@ -65,7 +64,7 @@ def run_suite_commands(suite: model.Suite, *, kubeconfig: str | None, background
             else commands.run_command(command, context)
         )
         if not result.ok:
-            return suite_step.describe_command(result)
+            return steps.describe_command(result)
     return ""
 
 

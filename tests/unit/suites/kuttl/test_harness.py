@@ -10,11 +10,9 @@ from typing import Any
 
 import pytest
 
-from tests.unit.runner.kuttl_fakes import FakeClock, FakeCluster
+from tests.unit.suites.kuttl.fakes import FakeClock, FakeCluster
 from toollab.reports import suite_results as results
-from toollab.runner import commands
-from toollab.runner import suite as runner
-from toollab.suites import model
+from toollab.suites.kuttl import commands, harness, model
 
 
 def cm(name: str, **data: str) -> dict[str, Any]:
@@ -26,8 +24,8 @@ def case(*steps: model.Step, name: str = "c", namespace: str = "kuttl-ns") -> mo
     return model.TestCase(name=name, dir=Path("."), test_dir="t", namespace=namespace, steps=steps)
 
 
-def make_runtime(cluster: FakeCluster, clock: FakeClock, lines: list[str], **kwargs: Any) -> runner.Runtime:
-    return runner.Runtime(
+def make_runtime(cluster: FakeCluster, clock: FakeClock, lines: list[str], **kwargs: Any) -> harness.Runtime:
+    return harness.Runtime(
         cluster=cluster,
         emit=lines.append,
         clock=clock,
@@ -52,7 +50,7 @@ def run(
 ) -> results.SuiteResult:
     lines: list[str] = []
     suite = model.Suite(test_dirs=("t",), **{"timeout": 3, **suite_fields})
-    return runner.run_suite(suite, cases, make_runtime(cluster, clock, lines))
+    return harness.run_suite(suite, cases, make_runtime(cluster, clock, lines))
 
 
 def statuses(result: results.SuiteResult) -> list[tuple[str, str]]:
@@ -176,7 +174,7 @@ def test_cleanup_is_bounded_and_reports_leftovers(clock: FakeClock) -> None:
     suite = model.Suite(test_dirs=("t",), timeout=3)
     runtime = make_runtime(cluster, clock, lines, cleanup_timeout=5.0)
     start = clock.now
-    result = runner.run_suite(suite, [case(model.Step(0, "s"))], runtime)
+    result = harness.run_suite(suite, [case(model.Step(0, "s"))], runtime)
     assert result.passed  # leftovers are reported, they do not fail the case
     assert clock.now - start < 7
     assert result.cases[0].cleanup == ("v1/Namespace kuttl-ns still present after 5s",)
@@ -268,7 +266,7 @@ def test_cases_run_in_parallel_but_results_keep_their_order(cluster: FakeCluster
     lines: list[str] = []
     cases = [case(model.Step(0, "s", apply=(cm(n),)), name=n, namespace=f"ns-{n}") for n in "abcd"]
     suite = model.Suite(test_dirs=("t",), parallel=4)
-    result = runner.run_suite(suite, cases, make_runtime(cluster, FakeClock(), lines))
+    result = harness.run_suite(suite, cases, make_runtime(cluster, FakeClock(), lines))
     assert [c.name for c in result.cases] == ["a", "b", "c", "d"] and result.passed
     assert lines[-1].startswith("4 passed, 0 failed in ")
 
@@ -278,7 +276,7 @@ def test_progress_has_one_line_per_step_and_failure_text_indented(
 ) -> None:
     lines: list[str] = []
     failing = model.Step(0, "create", apply=(cm("p", c="b"),), asserts=(cm("p", c="r"),))
-    runner.run_suite(
+    harness.run_suite(
         model.Suite(test_dirs=("t",), timeout=1), [case(failing)], make_runtime(cluster, clock, lines)
     )
     block = lines[0].splitlines()
@@ -288,10 +286,10 @@ def test_progress_has_one_line_per_step_and_failure_text_indented(
 
 
 def test_namespace_names_look_like_kuttl_ones() -> None:
-    names = {runner.namespace_name(random.Random(seed)) for seed in range(20)}
+    names = {harness.namespace_name(random.Random(seed)) for seed in range(20)}
     assert all(re.fullmatch(r"kuttl-[a-z]+-[a-z]+-[a-z0-9]{4}", name) for name in names)
     assert len(names) == 20
-    assert runner.namespace_name(random.Random(7)) == runner.namespace_name(random.Random(7))
+    assert harness.namespace_name(random.Random(7)) == harness.namespace_name(random.Random(7))
 
 
 def test_write_report_uses_artifacts_dir_name_and_format(
@@ -304,6 +302,6 @@ def test_write_report_uses_artifacts_dir_name_and_format(
         report_name="out",
         artifacts_dir=str(tmp_path / "a"),
     )
-    path = runner.write_report(result, suite)
+    path = harness.write_report(result, suite)
     assert path == tmp_path / "a" / "out.json" and '"name": "step 0-s"' in path.read_text()
-    assert runner.write_report(result, model.Suite(test_dirs=("t",))) is None
+    assert harness.write_report(result, model.Suite(test_dirs=("t",))) is None
