@@ -72,7 +72,7 @@ def test_foreign_libraries_stay_in_their_boundary(module: str, path: Path) -> No
     if "kopf" in found:
         assert layer_of(module) in {"handlers", "cli"}, f"{module} imports kopf"
     if "subprocess" in found:
-        allowed = ("toollab.installers.process", "toollab.suites.kuttl.commands", "toollab.localcluster.")
+        allowed = ("toollab.installers.process", "toollab.suites.core.processes", "toollab.localcluster.")
         assert module.startswith(allowed), f"{module} runs subprocesses"
 
 

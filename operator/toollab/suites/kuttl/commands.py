@@ -1,23 +1,20 @@
 """Run kuttl commands (TestSuite, TestStep and TestAssert `commands`) as local processes.
 
-The one suites module that starts subprocesses (the other is installers/process.py). Commands
-run in the test dir with NAMESPACE, KUBECONFIG and `<cwd>/bin` first on PATH, as in kuttl;
-`command` is `$VAR`-expanded and split like a shell, `script` runs under `sh -c`.
+Processes start through `suites.core.processes`. Commands run in the test dir with NAMESPACE,
+KUBECONFIG and `<cwd>/bin` first on PATH, as in kuttl; `command` is `$VAR`-expanded and split
+like a shell, `script` runs under `sh -c`.
 """
 
 from __future__ import annotations
 
 import os
 import shlex
-import signal
-import subprocess
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from toollab.suites.core import processes
 from toollab.suites.kuttl import model, templates
-
-MAX_OUTPUT_CHARS = 20_000  # per command, kept from the end
 
 
 @dataclass(frozen=True)
@@ -91,52 +88,23 @@ def run_command(command: model.Command, context: Context) -> CommandResult:
     if not argv:
         return CommandResult(str(command), None, "", f"command {str(command)!r} is empty")
     timeout = effective_timeout(command, context.timeout)
-    try:
-        process = subprocess.Popen(  # running the user's command is the point
-            argv,
-            cwd=context.cwd,
-            env=env,
-            stdin=subprocess.DEVNULL,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-    except OSError as exc:
-        return CommandResult(
-            str(command), None, "", f"command {str(command)!r} could not start: {exc.strerror or exc}"
-        )
-    return _wait(process, command, timeout)
+    done = processes.run(
+        argv, cwd=context.cwd, env=env, timeout=timeout, keep_output=not command.skip_log_output
+    )
+    return _result(command, done, timeout)
 
 
-def _wait(process: subprocess.Popen[bytes], command: model.Command, timeout: int | None) -> CommandResult:
-    try:
-        raw, _ = process.communicate(timeout=timeout)
-    except subprocess.TimeoutExpired:
-        _kill_group(process)
-        raw, _ = process.communicate()
-        output = _decode(raw, command)
-        return CommandResult(
-            str(command), None, output, f"command {str(command)!r} exceeded {timeout} sec timeout"
-        )
-    output = _decode(raw, command)
-    code = process.returncode
-    if code == 0 or command.ignore_failure:
-        return CommandResult(str(command), code, output)
-    return CommandResult(str(command), code, output, f"command {str(command)!r} failed, exit status {code}")
-
-
-def _decode(raw: bytes | None, command: model.Command) -> str:
-    if command.skip_log_output or not raw:
-        return ""
-    return raw.decode("utf-8", errors="replace")[-MAX_OUTPUT_CHARS:]
-
-
-def _kill_group(process: subprocess.Popen[bytes]) -> None:
-    """Kill the command and whatever it started (it leads its own process group)."""
-    try:
-        os.killpg(process.pid, signal.SIGKILL)
-    except (ProcessLookupError, PermissionError):
-        process.kill()
+def _result(command: model.Command, done: processes.Finished, timeout: int | None) -> CommandResult:
+    name = str(command)
+    if done.start_error:
+        return CommandResult(name, None, "", f"command {name!r} could not start: {done.start_error}")
+    if done.timed_out:
+        return CommandResult(name, None, done.output, f"command {name!r} exceeded {timeout} sec timeout")
+    if done.exit_code == 0 or command.ignore_failure:
+        return CommandResult(name, done.exit_code, done.output)
+    return CommandResult(
+        name, done.exit_code, done.output, f"command {name!r} failed, exit status {done.exit_code}"
+    )
 
 
 def run_commands(commands: Iterable[model.Command], context: Context) -> list[CommandResult]:
@@ -153,7 +121,7 @@ class Background:
     """Suite commands with `background: true`: started before the tests, killed after them."""
 
     def __init__(self) -> None:
-        self._processes: list[subprocess.Popen[bytes]] = []
+        self._processes = processes.Background()
 
     def start(self, command: model.Command, context: Context) -> CommandResult:
         """Start a command without waiting; its output is discarded."""
@@ -161,29 +129,20 @@ class Background:
             namespace=context.namespace, kubeconfig=context.kubeconfig, base=os.environ, here=Path.cwd()
         )
         try:
-            argv = build_argv(command, namespace=context.namespace, env=env)
-            self._processes.append(
-                subprocess.Popen(  # running the user's command is the point
-                    argv,
-                    cwd=context.cwd,
-                    env=env,
-                    stdin=subprocess.DEVNULL,
-                    stdout=subprocess.DEVNULL,
-                    stderr=subprocess.DEVNULL,
-                    start_new_session=True,
-                )
+            problem = self._processes.start(
+                build_argv(command, namespace=context.namespace, env=env), cwd=context.cwd, env=env
             )
-        except (OSError, ValueError, IndexError) as exc:
-            return CommandResult(str(command), None, "", f"command {str(command)!r} could not start: {exc}")
+        except ValueError as exc:
+            problem = str(exc)
+        if problem:
+            return CommandResult(
+                str(command), None, "", f"command {str(command)!r} could not start: {problem}"
+            )
         return CommandResult(str(command), None, "")
 
     def stop(self) -> None:
         """Kill every background command that is still running."""
-        for process in self._processes:
-            if process.poll() is None:
-                _kill_group(process)
-            process.wait()
-        self._processes.clear()
+        self._processes.stop()
 
 
 __all__ = [
