@@ -4,6 +4,7 @@
     ├── SpecError                invalid user input (trial spec, step file); carries the field path
     ├── InputError               unreadable or malformed input file (CLI exit 2)
     ├── EvaluationError          an expectation that cannot be evaluated (not a mismatch)
+    │   └── CelError             a CEL expression that cannot be compiled or evaluated
     ├── ClusterError             the API server said no, or could not be reached
     │   ├── NotFound
     │   ├── Conflict             retryable
@@ -49,6 +50,17 @@ class EvaluationError(ToollabError):
     """An expectation could not be evaluated at all (distinct from a mismatch)."""
 
     reason = "EvaluationError"
+
+
+class CelError(EvaluationError):
+    """A CEL expression could not be compiled or evaluated; the message names it and the cause."""
+
+    reason = "CELError"
+
+    def __init__(self, expression: str, cause: str) -> None:
+        super().__init__(f"CEL expression {expression!r}: {cause}")
+        self.expression = expression
+        self.cause = cause
 
 
 class ClusterError(ToollabError):
