@@ -3,6 +3,7 @@
     ToollabError                 root; `retryable` says whether trying again may help
     ├── SpecError                invalid user input (trial spec, step file); carries the field path
     ├── InputError               unreadable or malformed input file (CLI exit 2)
+    ├── ServiceAccountMissing    the trial would act as a ServiceAccount that does not exist
     ├── EvaluationError          an expectation that cannot be evaluated (not a mismatch)
     │   └── CelError             a CEL expression that cannot be compiled or evaluated
     ├── ClusterError             the API server said no, or could not be reached
@@ -44,6 +45,12 @@ class InputError(ToollabError):
     """An input file could not be read or is not what it must be."""
 
     reason = "InvalidInput"
+
+
+class ServiceAccountMissing(ToollabError):
+    """The ServiceAccount a trial acts as does not exist (every request as it would be forbidden)."""
+
+    reason = "ServiceAccountNotFound"
 
 
 class EvaluationError(ToollabError):

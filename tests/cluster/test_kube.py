@@ -96,3 +96,20 @@ def test_impersonation_acts_with_the_service_accounts_rights(kube: Any, namespac
             },
             namespace=None,
         )
+
+
+def test_create_is_a_plain_create_that_refuses_to_overwrite(kube: Any, namespace: str) -> None:
+    created = kube.create(configmap("once", a="1"), namespace=namespace)
+    managers = {m["manager"]: m["operation"] for m in created["metadata"]["managedFields"]}
+    assert list(managers.values()) == ["Update"]  # a POST, not an apply (PATCH)
+    with pytest.raises(errors.Conflict):
+        kube.create(configmap("once", a="2"), namespace=namespace)
+    assert kube.get("v1", "ConfigMap", name="once", namespace=namespace)["data"] == {"a": "1"}
+
+
+def test_credentials_are_those_of_the_kubeconfig(kube: Any, kubeconfig: str) -> None:
+    """What Kopf's login gets: the same server, CA and client certificate as toollab's client."""
+    found = kube.impersonating("system:serviceaccount:x:y").credentials()  # never the impersonated one
+    assert found.server == kube.host
+    assert found.verify and found.ca_path and found.certificate_path and found.private_key_path
+    assert found.token is None  # the local cluster's admin authenticates with a certificate

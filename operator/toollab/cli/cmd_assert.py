@@ -22,7 +22,7 @@ DEFAULT_TIMEOUT = 30.0  # seconds, as KUTTL
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    """The exact contract: `[--dialect] [--namespace] [--errors] [--timeout] [--actual] [-v] FILE...`."""
+    """The flags: dialect, namespace, errors, timeout, actual, verbose, kubeconfig and context."""
     parser.add_argument("files", nargs="+", metavar="FILE", help="YAML files of expected objects")
     parser.add_argument("--dialect", choices=["kuttl", "chainsaw"], default="kuttl", help="assertion dialect")
     parser.add_argument(
@@ -47,6 +47,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "-v", "--verbose", action="store_true", help="show every mismatch, diff and candidate"
     )
+    connect.add_arguments(parser)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -82,7 +83,11 @@ def _check(
     """One round against `--actual`, or rounds against the live cluster until pass or timeout."""
     from toollab.suites.core import checking, polling
 
-    cluster = _offline_cluster(args.actual, args.namespace) if args.actual else connect.live_cluster()
+    cluster = (
+        _offline_cluster(args.actual, args.namespace)
+        if args.actual
+        else connect.live_cluster(args.kubeconfig, args.context)
+    )
     asserts, errors_docs = ([], expected) if args.errors else (expected, [])
 
     def check() -> verdict.StepOutcome:

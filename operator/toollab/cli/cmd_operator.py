@@ -8,6 +8,8 @@ from __future__ import annotations
 import argparse
 import os
 
+from toollab.cli import connect
+
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Flags of `toollab operator`."""
@@ -29,6 +31,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         default=os.environ.get("TOOLLAB_ALLOW_HTTP", "") in {"1", "true", "yes"},
         help="allow plain http:// chart repositories and manifest URLs",
     )
+    parser.add_argument(
+        "--tenant-role",
+        default=os.environ.get("TOOLLAB_TENANT_ROLE"),
+        metavar="CLUSTERROLE",
+        help="bind this ClusterRole to a trial's spec.serviceAccountName in each target namespace "
+        "the operator creates (the shipped manifests use toollab-tenant)",
+    )
     parser.add_argument("--helm", default=os.environ.get("TOOLLAB_HELM", "helm"), help="the helm binary")
     parser.add_argument(
         "--liveness",
@@ -37,14 +46,25 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="serve a liveness endpoint, e.g. http://0.0.0.0:8080/healthz",
     )
     parser.add_argument("--verbose", "-v", action="store_true", help="debug logging")
+    connect.add_arguments(parser)
+
+
+def environment_for(args: argparse.Namespace) -> dict[str, str]:
+    """The TOOLLAB_* settings the handlers read (`toollab.handlers.config`), from the flags."""
+    settings = {"TOOLLAB_ALLOW_HTTP": "1" if args.allow_http else "", "TOOLLAB_HELM": args.helm}
+    optional = {
+        "TOOLLAB_DEFAULT_SERVICE_ACCOUNT": args.default_service_account,
+        "TOOLLAB_TENANT_ROLE": args.tenant_role,
+        "TOOLLAB_KUBECONFIG": args.kubeconfig,
+        "TOOLLAB_CONTEXT": args.context,
+    }
+    settings.update({name: value for name, value in optional.items() if value})
+    return settings
 
 
 def run(args: argparse.Namespace) -> int:
     """Configure the environment and run Kopf until interrupted."""
-    if args.default_service_account:
-        os.environ["TOOLLAB_DEFAULT_SERVICE_ACCOUNT"] = args.default_service_account
-    os.environ["TOOLLAB_ALLOW_HTTP"] = "1" if args.allow_http else ""
-    os.environ["TOOLLAB_HELM"] = args.helm
+    os.environ.update(environment_for(args))
     import kopf
 
     import toollab.handlers  # noqa: F401  # registers the handlers

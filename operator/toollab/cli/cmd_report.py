@@ -17,7 +17,8 @@ from pathlib import Path
 from typing import Any
 
 from toollab import errors
-from toollab.cli import main
+from toollab.cli import connect, main
+from toollab.cluster import kubeconfig as kubeconfigs
 
 FORMATS = ("table", "json", "junit", "html")
 API_VERSION = "toollab.dev/v1alpha1"
@@ -48,12 +49,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         metavar="FILE",
         help="read ToolTrials from a YAML or JSON file ('-' for standard input), not the cluster",
     )
-    parser.add_argument(
-        "--kubeconfig", metavar="PATH", help="kubeconfig to use (default: $KUBECONFIG, ~/.kube/config)"
-    )
-    parser.add_argument(
-        "--context", metavar="NAME", help="kubeconfig context to use (default: the current one)"
-    )
+    connect.add_arguments(parser)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -96,21 +92,16 @@ def read_file(path: str, *, namespace: str | None) -> list[Mapping[str, Any]]:
 
 def read_cluster(args: argparse.Namespace) -> list[Mapping[str, Any]]:
     """ToolTrials from the API server: one namespace, or all of them with -A."""
-    from toollab.cluster import kube
-
     namespace = (
         None
         if args.all_namespaces
         else (args.namespace or context_namespace(args.kubeconfig, context=args.context))
     )
-    paths = kubeconfig_paths(args.kubeconfig)
-    if not any(p.exists() for p in paths) and "KUBERNETES_SERVICE_HOST" not in os.environ:
-        where = ", ".join(str(p) for p in paths)
-        raise errors.ClusterError(
-            f"no kubeconfig at {where}: pass --kubeconfig, or --input FILE to report offline"
-        )
+    problem = connect.missing_kubeconfig(args.kubeconfig)
+    if problem:
+        raise errors.ClusterError(f"{problem}: pass --kubeconfig, or --input FILE to report offline")
     try:
-        cluster = kube.KubeCluster.from_kubeconfig(args.kubeconfig, context=args.context)
+        cluster = connect.open_cluster(args.kubeconfig, args.context)
         try:
             return list(cluster.list(API_VERSION, KIND, namespace=namespace))
         finally:
@@ -125,7 +116,7 @@ def context_namespace(kubeconfig: str | None, *, context: str | None = None) -> 
     """The context's namespace (default: the current context's), as kubectl picks it; else "default"."""
     import yaml
 
-    for path in kubeconfig_paths(kubeconfig):
+    for path in kubeconfigs.kubeconfig_paths(kubeconfig):
         try:
             config = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
         except (OSError, yaml.YAMLError):
@@ -137,14 +128,6 @@ def context_namespace(kubeconfig: str | None, *, context: str | None = None) -> 
             if isinstance(entry, dict) and entry.get("name") == current:
                 return str((entry.get("context") or {}).get("namespace") or "default")
     return "default"
-
-
-def kubeconfig_paths(kubeconfig: str | None) -> list[Path]:
-    """Where kubectl looks: --kubeconfig, else each $KUBECONFIG entry, else ~/.kube/config."""
-    if kubeconfig:
-        return [Path(kubeconfig)]
-    listed = [Path(p) for p in os.environ.get("KUBECONFIG", "").split(os.pathsep) if p]
-    return listed or [Path.home() / ".kube" / "config"]
 
 
 def describe_cluster_error(exc: errors.ToollabError) -> str:

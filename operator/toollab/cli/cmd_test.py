@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
-import os
 import random
 import sys
 import time
@@ -43,6 +42,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="a value for {{ .Vars.K }} (repeatable)",
     )
     parser.add_argument("-v", "--verbose", action="store_true", help="full failure text and command output")
+    connect.add_arguments(parser)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -59,11 +59,11 @@ def run(args: argparse.Namespace) -> int:
     if args.verbose:
         _warn([note for case in cases for note in case.notes], prefix="note")
     runtime = harness.Runtime(
-        cluster=connect.live_cluster(),
+        cluster=connect.live_cluster(args.kubeconfig, args.context),
         emit=lambda line: print(line, flush=True),
         clock=time.monotonic,
         sleep=time.sleep,
-        kubeconfig=os.environ.get("KUBECONFIG"),
+        kubeconfig=connect.child_kubeconfig(args.kubeconfig, args.context),
         verbose=args.verbose,
     )
     try:

@@ -11,6 +11,7 @@ import os
 import threading
 import time
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote, urlencode
 
@@ -65,6 +66,25 @@ class Discovery:
             for r in body.get("resources", [])
             if "/" not in r["name"]
         }
+
+
+@dataclass(frozen=True)
+class Credentials:
+    """How to reach and authenticate to the API server, as the kubeconfig (or the pod) says.
+
+    For other clients of the same server and identity (Kopf's watches). Paths may name
+    temporary files the client wrote for inline certificate data.
+    """
+
+    server: str
+    ca_path: str | None
+    verify: bool
+    token: str | None
+    scheme: str | None
+    certificate_path: str | None
+    private_key_path: str | None
+    username: str | None = None
+    password: str | None = None
 
 
 class KubeCluster:
@@ -122,6 +142,29 @@ class KubeCluster:
             cluster.api.close()
         self._identities.clear()
         self.api.close()
+
+    def credentials(self) -> Credentials:
+        """The server and the identity this connection uses (never an impersonated one)."""
+        config = (self._root or self).api.configuration
+        # the client keeps the bearer token under BearerToken (>= 36) or authorization (older);
+        # asking through get_api_key_with_prefix also refreshes exec and provider tokens
+        header = config.get_api_key_with_prefix("BearerToken") or config.get_api_key_with_prefix(
+            "authorization"
+        )
+        scheme, _, token = str(header or "").partition(" ")
+        if scheme and not token:
+            scheme, token = "", scheme
+        return Credentials(
+            server=str(config.host),
+            ca_path=config.ssl_ca_cert or None,
+            verify=bool(config.verify_ssl),
+            token=token or None,
+            scheme=scheme or None,
+            certificate_path=config.cert_file or None,
+            private_key_path=config.key_file or None,
+            username=config.username or None,
+            password=config.password or None,
+        )
 
     @property
     def host(self) -> str:
@@ -221,14 +264,22 @@ class KubeCluster:
         )
         return result
 
+    def create(self, obj: Object, *, namespace: str | None) -> dict[str, Any]:
+        """A plain create (POST): needs only the `create` verb; raises Conflict when it exists."""
+        info, ns, _ = self._target(obj, namespace)
+        body = _with_namespace(obj, ns if info.namespaced else None)
+        created: dict[str, Any] = self.request(
+            "POST", self.path(info, namespace=ns), body=body, what=str(ObjectRef.of(body))
+        )
+        return created
+
     def create_or_merge(self, obj: Object, *, namespace: str | None) -> tuple[dict[str, Any], bool]:
         """KUTTL's apply: create; when it exists, a JSON merge patch. Returns (object, created)."""
         info, ns, name = self._target(obj, namespace)
         body = _with_namespace(obj, ns if info.namespaced else None)
         what = str(ObjectRef.of(body))
         try:
-            created = self.request("POST", self.path(info, namespace=ns), body=body, what=what)
-            return created, True
+            return self.create(body, namespace=ns), True
         except errors.Conflict:
             patched = self.request(
                 "PATCH",

@@ -1,5 +1,5 @@
 """The Kopf shell: importing this package registers toollab's handlers (`kopf run -m toollab.handlers`)."""
 
-from toollab.handlers import lifecycle, trials
+from toollab.handlers import lifecycle, login, trials
 
-__all__ = ["lifecycle", "trials"]
+__all__ = ["lifecycle", "login", "trials"]

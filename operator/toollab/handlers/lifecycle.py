@@ -11,6 +11,7 @@ from typing import Any
 import kopf
 
 from toollab.cluster import kube
+from toollab.cluster import kubeconfig as kubeconfigs
 from toollab.handlers import config
 
 
@@ -31,7 +32,13 @@ def configure(settings: kopf.OperatorSettings, memo: kopf.Memo, **_: Any) -> Non
     settings.peering.standalone = True
     operator_config = config.from_environment()
     memo.config = operator_config
-    memo.cluster = kube.KubeCluster.from_kubeconfig(operator_config.kubeconfig)
+    memo.cluster = kube.KubeCluster.from_kubeconfig(
+        operator_config.kubeconfig, context=operator_config.context
+    )
+    # helm takes a file: with --context, a private copy whose current context is that one
+    memo.helm_kubeconfig = kubeconfigs.for_children_until_exit(
+        operator_config.kubeconfig, operator_config.context
+    )
     memo.last_tick = datetime.datetime.now(datetime.UTC)
 
 

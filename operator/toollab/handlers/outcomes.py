@@ -23,7 +23,8 @@ def dependencies(memo: kopf.Memo) -> reconcile.Dependencies:
             default_service_account=config.default_service_account,
             allow_http=config.allow_http,
             helm_path=config.helm_path,
-            kubeconfig=config.kubeconfig,
+            kubeconfig=memo.helm_kubeconfig,
+            tenant_role=config.tenant_role,
         )
         memo.deps = deps
     return deps

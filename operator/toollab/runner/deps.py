@@ -24,6 +24,10 @@ class OperatorCluster(port.Cluster, Protocol):
         """A merge patch of the status subresource."""
         ...
 
+    def create(self, obj: port.Object, *, namespace: str | None) -> dict[str, Any]:
+        """A plain create (only the `create` verb); raises Conflict when it exists."""
+        ...
+
     def impersonating(self, user: str | None) -> OperatorCluster:
         """The same server, acting as `user` (None: as the operator)."""
         ...
@@ -55,6 +59,10 @@ class Dependencies:
     allow_http: bool = False
     helm_path: str = "helm"
     kubeconfig: str | None = None
+    context: str | None = None  # the kubeconfig context (helm's --kube-context); None: its current one
+    tenant_role: str | None = (
+        None  # ClusterRole granted to a trial's named ServiceAccount in a created namespace
+    )
     pause: Callable[[float], None] = _pause
     clock: Callable[[], datetime.datetime] = _clock  # when an attempt's work ended (step durations)
 

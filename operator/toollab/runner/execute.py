@@ -13,7 +13,7 @@ from toollab import errors, installers
 from toollab.cluster import port
 from toollab.installers import base, objects
 from toollab.model import status, trial
-from toollab.runner import actions, footprint, transitions, trial_steps
+from toollab.runner import access, actions, footprint, transitions, trial_steps
 from toollab.runner.deps import Dependencies, Event
 
 
@@ -52,7 +52,7 @@ def perform(
             attempt_step(action.index, tool_trial=tool_trial, current=current, deps=deps, user=user, now=now)
         )
     if isinstance(action, actions.Finish):
-        return finish(action, tool_trial=tool_trial, current=current, deps=deps, now=now)
+        return finish(action, tool_trial=tool_trial, current=current, deps=deps, user=user, now=now)
     if isinstance(action, actions.PostRunCleanup):
         return post_run_cleanup(tool_trial=tool_trial, current=current, deps=deps, user=user, now=now)
     if isinstance(action, actions.ExpireTrial):
@@ -78,7 +78,11 @@ def ensure_namespace(
     deps: Dependencies,
     now: datetime,
 ) -> status.TrialStatus:
-    """The operator (not the tenant) creates the target namespace, labelled as the trial's."""
+    """The operator (not the tenant) creates the target namespace, labelled as the trial's, and grants
+    the trial's named ServiceAccount the tenant role there. Creates (POST) and never patches a
+    namespace, so the operator needs no right to change namespaces it did not make."""
+    run_account = current.run.service_account if current.run else tool_trial.service_account
+    access.check_service_account(deps, namespace=tool_trial.namespace, name=run_account)
     existing = deps.cluster.get("v1", "Namespace", name=action.namespace, namespace=None)
     if existing is not None and (existing.get("metadata") or {}).get("deletionTimestamp"):
         # an earlier run's (or trial's) cleanup is deleting it: wait for it to go, then create it
@@ -87,6 +91,8 @@ def ensure_namespace(
         )
     if existing is not None:
         created = objects.is_owned(existing, uid=tool_trial.uid)
+        if created:  # ours, from an earlier pass or run: its grant may not have been made yet
+            access.grant_namespace(deps, tool_trial, namespace=action.namespace)
         return transitions.namespace_ready(current, created=created, now=now)
     if not action.create:
         raise _missing_namespace(action.namespace)
@@ -95,7 +101,8 @@ def ensure_namespace(
         "kind": "Namespace",
         "metadata": {"name": action.namespace, "labels": tool_trial.labels},
     }
-    deps.cluster.apply(body, namespace=None)
+    deps.cluster.create(body, namespace=None)
+    access.grant_namespace(deps, tool_trial, namespace=action.namespace)
     return transitions.namespace_ready(current, created=True, now=now)
 
 
@@ -180,11 +187,12 @@ def finish(
     tool_trial: trial.ToolTrial,
     current: status.TrialStatus,
     deps: Dependencies,
+    user: str | None,
     now: datetime,
 ) -> Performed:
     """Record the verdict, with the footprint of what runs in the target namespace now."""
     with_footprint = replace(
-        current, footprint=measure_footprint(tool_trial, current, deps=deps) or current.footprint
+        current, footprint=_footprint_or_none(tool_trial, current, deps=deps, user=user) or current.footprint
     )
     new = transitions.finish(with_footprint, action.verdict, action.reason, action.message, now=now)
     kind = "Normal" if action.verdict is status.Result.PASSED else "Warning"
@@ -194,18 +202,29 @@ def finish(
     return Performed(new, (Event(kind, reason, action.message),))
 
 
+def _footprint_or_none(
+    tool_trial: trial.ToolTrial, current: status.TrialStatus, *, deps: Dependencies, user: str | None
+) -> status.Footprint | None:
+    """The footprint, read as the trial's identity; None when that identity may not read it (the
+    verdict stands without one)."""
+    try:
+        return measure_footprint(tool_trial, current, cluster=deps.cluster_for(user))
+    except errors.Forbidden:
+        return None
+
+
 def measure_footprint(
-    tool_trial: trial.ToolTrial, current: status.TrialStatus, *, deps: Dependencies
+    tool_trial: trial.ToolTrial, current: status.TrialStatus, *, cluster: port.Cluster
 ) -> status.Footprint | None:
     """Pods (and workloads) in the target namespace, plus the cluster-scoped objects installed."""
     if current.run is None or current.install is None:
         return None
     namespace = current.run.target_namespace
-    pods = deps.cluster.list("v1", "Pod", namespace=namespace)
+    pods = cluster.list("v1", "Pod", namespace=namespace)
     ours = [p for p in pods if not _is_step_job_pod(p, tool_trial)]
     live = any((p.get("status") or {}).get("phase") not in footprint.TERMINAL_PHASES for p in ours)
     kinds = () if live else ("Deployment", "DaemonSet", "StatefulSet")  # templates count only without pods
-    workloads = [w for kind in kinds for w in deps.cluster.list("apps/v1", kind, namespace=namespace)]
+    workloads = [w for kind in kinds for w in cluster.list("apps/v1", kind, namespace=namespace)]
     cluster_scoped = sum(
         1 for e in current.inventory.entries if e.namespace is None and e.kind != "Namespace"
     )

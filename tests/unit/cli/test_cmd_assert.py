@@ -217,8 +217,11 @@ def test_live_mode_retries_until_the_object_appears(
             )
 
     monkeypatch.setattr(
-        kube.KubeCluster, "from_kubeconfig", classmethod(lambda cls: Appearing([], default_namespace="shop"))
+        kube.KubeCluster,
+        "from_kubeconfig",
+        classmethod(lambda cls, *_, **__: Appearing([], default_namespace="shop")),
     )
+    monkeypatch.setenv("KUBERNETES_SERVICE_HOST", "in-a-pod")  # no kubeconfig needed
     sleeps: list[float] = []
     monkeypatch.setattr(
         polling, "poll", functools.partial(polling.poll, sleep=sleeps.append, clock=lambda: 0.0)
@@ -228,8 +231,19 @@ def test_live_mode_retries_until_the_object_appears(
     assert sleeps == [1.0, 1.0]
 
 
-def test_live_mode_without_a_kubeconfig_is_one_line(
-    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+def test_live_mode_with_no_kubeconfig_at_all_says_where_it_looked(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.delenv("KUBERNETES_SERVICE_HOST", raising=False)
+    monkeypatch.setenv("KUBECONFIG", str(tmp_path / "nowhere"))
+    assert run(str(DATA / "configmap.yaml")) == 2
+    assert one_error_line(capsys) == (
+        f"toollab assert: error: no kubeconfig at {tmp_path / 'nowhere'}: pass --kubeconfig or set KUBECONFIG"
+    )
+
+
+def test_live_mode_with_a_broken_kubeconfig_is_one_line(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
     from toollab.cluster import kube
 
@@ -238,7 +252,9 @@ def test_live_mode_without_a_kubeconfig_is_one_line(
 
     monkeypatch.setattr(kube.k8s_config, "new_client_from_config", broken)
     monkeypatch.delenv("KUBERNETES_SERVICE_HOST", raising=False)
-    assert run(str(DATA / "configmap.yaml")) == 2
+    config = tmp_path / "config"
+    config.write_text("not: a kubeconfig\n")
+    assert run("--kubeconfig", str(config), str(DATA / "configmap.yaml")) == 2
     assert (
         one_error_line(capsys)
         == "toollab assert: error: cannot load the kubeconfig: Invalid kube-config file."
@@ -258,7 +274,8 @@ def test_a_refusing_cluster_fails_with_one_line(
             raise errors.Forbidden("configmaps is forbidden: User cannot get resource")
 
     refusing = Refusing([], default_namespace="default")
-    monkeypatch.setattr(kube.KubeCluster, "from_kubeconfig", classmethod(lambda cls: refusing))
+    monkeypatch.setattr(kube.KubeCluster, "from_kubeconfig", classmethod(lambda cls, *_, **__: refusing))
+    monkeypatch.setenv("KUBERNETES_SERVICE_HOST", "in-a-pod")  # no kubeconfig needed
     assert run("--timeout", "0", str(DATA / "configmap.yaml")) == 1
     assert (
         one_error_line(capsys) == "toollab assert: error: configmaps is forbidden: User cannot get resource"

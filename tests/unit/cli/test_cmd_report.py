@@ -120,9 +120,3 @@ def test_context_namespace_follows_kubectl(tmp_path: Path) -> None:
     assert cmd_report.context_namespace(str(config)) == "trials"
     assert cmd_report.context_namespace(str(config), context="other") == "default"
     assert cmd_report.context_namespace(str(tmp_path / "missing")) == "default"
-
-
-def test_kubeconfig_paths_follow_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("KUBECONFIG", "/a/one:/b/two")
-    assert cmd_report.kubeconfig_paths(None) == [Path("/a/one"), Path("/b/two")]
-    assert cmd_report.kubeconfig_paths("/c/three") == [Path("/c/three")]

@@ -59,6 +59,7 @@ def test_kustomization_lists_existing_files_and_the_crd() -> None:
     assert kinds == [
         "ClusterRole",
         "ClusterRole",
+        "ClusterRole",
         "ClusterRoleBinding",
         "CustomResourceDefinition",
         "Deployment",
@@ -116,6 +117,9 @@ def test_liveness_probe_matches_the_operators_endpoint(container: dict[str, Any]
     args = parser.parse_args(container["args"])  # what `toollab operator` receives in the pod
     assert args.liveness == "http://0.0.0.0:8080/healthz"
     assert args.namespace == []  # all namespaces
+    assert args.default_service_account == "default"  # a trial naming no account installs nothing
+    roles = {r["metadata"]["name"] for r in by_kind("ClusterRole")}
+    assert args.tenant_role in roles
 
 
 def test_resources_are_bounded(container: dict[str, Any]) -> None:
@@ -143,11 +147,38 @@ def test_operator_role_is_least_privilege() -> None:
     assert ("", "serviceaccounts", "impersonate") in granted
     assert ("toollab.dev", "tooltrials/status", "patch") in granted
     assert ("", "namespaces", "create") in granted
+    assert ("", "namespaces", "patch") not in granted  # it creates namespaces, never changes one
     resources = {r for _, r, _ in granted}
     assert not resources & {"secrets", "configmaps", "deployments", "pods", "users", "groups"}
+    # `bind` only for the tenant role, so the operator can hand out nothing else
+    (bind,) = [rule for rule in rules if "bind" in rule["verbs"]]
+    assert (bind["resources"], bind["resourceNames"], bind["verbs"]) == (
+        ["clusterroles"],
+        ["toollab-tenant"],
+        ["bind"],
+    )
+    assert not any("escalate" in rule["verbs"] for rule in rules)
 
 
-def test_values_reader_is_not_bound_cluster_wide() -> None:
+def test_the_tenant_role_is_aggregated_and_namespaced() -> None:
+    roles = {r["metadata"]["name"]: r for r in by_kind("ClusterRole")}
+    label = {"toollab.dev/aggregate-to-tenant": "true"}
+    assert roles["toollab-tenant"]["aggregationRule"]["clusterRoleSelectors"] == [{"matchLabels": label}]
+    assert "rules" not in roles["toollab-tenant"]  # the aggregation controller owns them
+    (base,) = [r for r in roles.values() if r["metadata"].get("labels") == label]
+    namespaced_only = {
+        "namespaces",
+        "nodes",
+        "clusterroles",
+        "clusterrolebindings",
+        "customresourcedefinitions",
+    }
+    for rule in base["rules"]:
+        assert "*" not in rule["verbs"] + rule["resources"] + rule["apiGroups"], rule
+        assert not set(rule["resources"]) & namespaced_only, rule
+
+
+def test_only_the_operator_is_bound_cluster_wide() -> None:
     (binding,) = by_kind("ClusterRoleBinding")
     assert binding["roleRef"]["name"] == "toollab-operator"
     assert binding["subjects"] == [
@@ -161,10 +192,10 @@ def test_tenant_example_grants_only_namespaced_rights() -> None:
     (account,) = by_kind("ServiceAccount", tenant)
     for binding in by_kind("RoleBinding", tenant):
         (subject,) = binding["subjects"]
-        assert (subject["name"], subject["namespace"]) in {
-            (account["metadata"]["name"], account["metadata"]["namespace"]),
-            ("toollab-operator", "toollab-system"),
-        }
+        assert (subject["name"], subject["namespace"]) == (
+            account["metadata"]["name"],
+            account["metadata"]["namespace"],
+        )
     for role in by_kind("Role", tenant):
         for rule in role["rules"]:
             assert "*" not in rule["verbs"] + rule["resources"], rule
@@ -172,3 +203,13 @@ def test_tenant_example_grants_only_namespaced_rights() -> None:
     assert trial["spec"]["serviceAccountName"] == account["metadata"]["name"]
     target = trial["spec"]["target"]["namespace"]
     assert target in {b["metadata"]["namespace"] for b in by_kind("RoleBinding", tenant)}
+
+
+def test_cluster_tools_are_opt_in_and_say_what_they_cost() -> None:
+    tenant = MANIFESTS / "tenant-example"
+    assert "cluster-tools.yaml" not in kustomization(tenant)["resources"]
+    text = (tenant / "cluster-tools.yaml").read_text()
+    assert "cluster-admin" in text and "escalate" in text  # the warning
+    (binding,) = [d for d in documents(tenant / "cluster-tools.yaml") if d["kind"] == "ClusterRoleBinding"]
+    (account,) = by_kind("ServiceAccount", tenant)
+    assert binding["subjects"][0]["name"] == account["metadata"]["name"]

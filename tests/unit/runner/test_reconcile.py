@@ -40,16 +40,30 @@ def trial_body(**spec: Any) -> dict[str, Any]:
 class ScriptedCluster:
     """Serves one trial body; records status writes; can be told to fail."""
 
-    def __init__(self, body: dict[str, Any] | None, *, fail_get: errors.ClusterError | None = None) -> None:
+    def __init__(
+        self,
+        body: dict[str, Any] | None,
+        *,
+        fail_get: errors.ClusterError | None = None,
+        accounts: tuple[str, ...] = (),
+    ) -> None:
         self.body = body
         self.fail_get = fail_get
+        self.accounts = accounts  # ServiceAccounts that exist (in the trial's namespace)
         self.writes: list[dict[str, Any]] = []
         self.applied: list[dict[str, Any]] = []
+        self.created: list[dict[str, Any]] = []
 
     def get(self, api_version: str, kind: str, *, name: str, namespace: str | None) -> dict[str, Any] | None:
         if self.fail_get is not None and kind == "ToolTrial":
             raise self.fail_get
+        if kind == "ServiceAccount":
+            return {"metadata": {"name": name, "namespace": namespace}} if name in self.accounts else None
         return self.body if kind == "ToolTrial" else None
+
+    def create(self, obj: Mapping[str, Any], *, namespace: str | None) -> dict[str, Any]:
+        self.created.append(dict(obj))
+        return dict(obj)
 
     def patch_status(
         self, api_version: str, kind: str, *, name: str, namespace: str | None, status: Mapping[str, Any]
@@ -72,8 +86,8 @@ class ScriptedCluster:
         return port.ResourceInfo(api_version, kind, kind.lower() + "s", namespaced=kind != "Namespace")
 
 
-def run(cluster: ScriptedCluster, now: datetime = NOW) -> reconcile.PassResult:
-    deps = Dependencies(cluster=cluster, clock=lambda: now)  # type: ignore[arg-type]  # scripted subset
+def run(cluster: ScriptedCluster, now: datetime = NOW, **settings: Any) -> reconcile.PassResult:
+    deps = Dependencies(cluster=cluster, clock=lambda: now, **settings)  # type: ignore[arg-type]  # scripted
     return reconcile.reconcile_once(name="t", namespace="lab", deps=deps, now=now)
 
 
@@ -83,11 +97,52 @@ def test_a_new_trial_starts_a_run_and_creates_its_namespace_in_one_write() -> No
     assert len(cluster.writes) == 1  # StartRun and EnsureNamespace share a pass; Install gets its own
     assert cluster.writes[0]["phase"] == "Installing"
     assert cluster.writes[0]["run"]["generation"] == 1
-    assert [o["metadata"]["name"] for o in cluster.applied] == ["trial-t"]
-    assert cluster.applied[0]["metadata"]["labels"]["toollab.dev/trial-uid"] == "u-1"
+    assert [o["metadata"]["name"] for o in cluster.created] == ["trial-t"]  # a create, never a patch
+    assert cluster.created[0]["metadata"]["labels"]["toollab.dev/trial-uid"] == "u-1"
+    assert cluster.applied == []
     assert (result.delay, result.gone) == (0.0, False)
     assert result.body is not None and result.body["status"]["phase"] == "Installing"
     assert [e.reason for e in result.events] == ["RunStarted", "Pending", "Installing"]
+
+
+def test_a_named_service_account_is_granted_the_tenant_role_in_the_namespace_made_for_it() -> None:
+    cluster = ScriptedCluster(trial_body(serviceAccountName="runner"), accounts=("runner",))
+    run(cluster, tenant_role="toollab-tenant", default_service_account="default")
+    namespace, grant = cluster.created
+    assert (namespace["kind"], grant["kind"]) == ("Namespace", "RoleBinding")
+    assert grant["metadata"]["namespace"] == "trial-t"
+    assert grant["roleRef"] == {
+        "apiGroup": "rbac.authorization.k8s.io",
+        "kind": "ClusterRole",
+        "name": "toollab-tenant",
+    }
+    assert grant["subjects"] == [{"kind": "ServiceAccount", "name": "runner", "namespace": "lab"}]
+    assert grant["metadata"]["labels"]["toollab.dev/trial-uid"] == "u-1"
+
+
+def test_a_trial_naming_no_account_gets_no_grant_even_with_a_default_account() -> None:
+    cluster = ScriptedCluster(trial_body(), accounts=("default",))
+    run(cluster, tenant_role="toollab-tenant", default_service_account="default")
+    assert [o["kind"] for o in cluster.created] == ["Namespace"]
+    assert cluster.writes[0]["run"]["serviceAccount"] == "default"
+
+
+def test_without_a_tenant_role_nothing_is_granted() -> None:
+    cluster = ScriptedCluster(trial_body(serviceAccountName="runner"), accounts=("runner",))
+    run(cluster)
+    assert [o["kind"] for o in cluster.created] == ["Namespace"]
+
+
+def test_a_missing_service_account_ends_the_run_in_error_naming_it() -> None:
+    cluster = ScriptedCluster(trial_body(serviceAccountName="lab-runner"))
+    result = run(cluster, tenant_role="toollab-tenant")
+    final = cluster.writes[-1]
+    assert final["phase"] == "Error"
+    ready = next(c for c in final["conditions"] if c["type"] == "Ready")
+    assert ready["reason"] == "ServiceAccountNotFound"
+    assert "ServiceAccount lab/lab-runner does not exist" in ready["message"]
+    assert cluster.created == []  # no namespace made for an account that cannot use it
+    assert "ServiceAccountNotFound" in [e.reason for e in result.events]
 
 
 def test_the_next_pass_uses_the_written_trial_instead_of_reading_it() -> None:
@@ -98,7 +153,7 @@ def test_the_next_pass_uses_the_written_trial_instead_of_reading_it() -> None:
     second = reconcile.reconcile_once(name="t", namespace="lab", deps=deps, now=NOW, known=first.body)
     assert second.delay == 0.0  # it installed instead of failing on the read
     assert [w["phase"] for w in cluster.writes] == ["Installing", "Verifying"]
-    assert [o["kind"] for o in cluster.applied] == ["Namespace", "ConfigMap"]
+    assert [o["kind"] for o in cluster.applied] == ["ConfigMap"]
 
 
 def test_an_invalid_spec_is_written_once_as_error() -> None:
