@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from tests.e2e.conftest import wait_for
+from tests.e2e.conftest import TENANT, wait_for
 
 
 def test_a_manifests_trial_passes_and_deletion_removes_its_namespace(
@@ -16,6 +16,7 @@ def test_a_manifests_trial_passes_and_deletion_removes_its_namespace(
         "kind": "ToolTrial",
         "metadata": {"name": "smoke", "namespace": namespace},
         "spec": {
+            "serviceAccountName": TENANT,
             "tool": {
                 "name": "hello",
                 "manifests": {

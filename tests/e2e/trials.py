@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from tests.e2e.conftest import wait_for
+from tests.e2e.conftest import TENANT, wait_for
 from tests.support import chartserver
 
 API_VERSION = "toollab.dev/v1alpha1"
@@ -31,7 +31,14 @@ def tool_trial(
     tool: str | None = None,
     **spec: Any,
 ) -> dict[str, Any]:
-    """A ToolTrial body; `spec` adds fields as they are spelled in the CRD (cleanup, timeout...)."""
+    """A ToolTrial body; `spec` adds fields as they are spelled in the CRD (cleanup, timeout...).
+
+    It acts as the test namespace's tenant (`serviceAccountName`, default TENANT); pass
+    `serviceAccountName=None` for a trial that names no account.
+    """
+    account = spec.pop("serviceAccountName", TENANT)
+    if account:
+        spec["serviceAccountName"] = account
     body: dict[str, Any] = {
         "apiVersion": API_VERSION,
         "kind": KIND,

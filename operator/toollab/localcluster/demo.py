@@ -17,7 +17,7 @@ from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from toollab.localcluster import background, pins, start, state
+from toollab.localcluster import background, lab, pins, start, state
 
 NAMESPACE = "lab"
 REPO_PLACEHOLDER = "http://127.0.0.1:8879"  # the examples' `repo:`, replaced by the chart server's URL
@@ -78,9 +78,8 @@ def example_folders() -> list[Path]:
 
 
 def apply_trials(folders: Sequence[Path], *, url: str) -> dict[str, Path]:
-    """Apply each example's trial into namespace lab, its chart repo set to `url`; name -> folder."""
-    namespace = {"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": NAMESPACE}}
-    run([tool("kubectl"), "apply", "-f", "-"], stdin=json.dumps(namespace))
+    """Apply each example's trial into namespace lab (made by `lab.apply_rbac`), its chart repo set
+    to `url`; name -> folder."""
     applied: dict[str, Path] = {}
     for folder in folders:
         text = (folder / "tooltrial.yaml").read_text().replace(REPO_PLACEHOLDER, url)
@@ -197,11 +196,19 @@ def demo(*, log: Log = print) -> int:
     kubeconfig = where / "kubeconfig"
     os.environ["KUBECONFIG"] = str(kubeconfig)
     apply_crds()
+    lab.apply_rbac(ROOT, run=run, kubectl=tool("kubectl"))
     url = background.ensure_chart_server(
         where, charts=[ROOT / "examples" / "charts" / c for c in CHARTS], log=log
     )
+    identity = lab.operator_args(lab.write_operator_kubeconfig(where, run=run, kubectl=tool("kubectl")))
     operator = toollab(
-        "operator", "--allow-http", "--helm", str(pins.bin_dir() / "helm"), "--namespace", NAMESPACE
+        "operator",
+        *identity,
+        "--allow-http",
+        "--helm",
+        str(pins.bin_dir() / "helm"),
+        "--namespace",
+        NAMESPACE,
     )
     background.ensure_operator(where, argv=operator, record=record, kubeconfig=kubeconfig, log=log)
     applied = apply_trials(example_folders(), url=url)

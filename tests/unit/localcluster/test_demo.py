@@ -102,3 +102,23 @@ def test_stop_background_with_nothing_recorded_stops_nothing(
     demo.stop_background(log=lines.append)
     assert lines == []
     assert not (tmp_path / "operator.pid").exists()
+
+
+def test_the_demo_operator_is_the_shipped_one() -> None:
+    """Its arguments are the Deployment's, and its kubeconfig authenticates only with the token."""
+    from toollab.localcluster import lab
+
+    (deployment,) = yaml.safe_load_all((demo.ROOT / "manifests" / "deployment.yaml").read_text())
+    (container,) = deployment["spec"]["template"]["spec"]["containers"]
+    shipped = [a for a in container["args"] if not a.startswith("--liveness")]
+    assert list(lab.SHIPPED_ARGS) == shipped
+    admin = {
+        "clusters": [{"name": "local", "cluster": {"server": "https://127.0.0.1:1"}}],
+        "users": [{"name": "admin", "user": {"client-key-data": "secret"}}],
+        "contexts": [{"name": "local", "context": {"cluster": "local", "user": "admin"}}],
+        "current-context": "local",
+    }
+    config = lab.token_kubeconfig(admin, "t0k3n")
+    assert config["users"] == [{"name": "toollab-operator", "user": {"token": "t0k3n"}}]
+    assert config["contexts"][0]["context"] == {"cluster": "local", "user": "toollab-operator"}
+    assert "secret" not in str(config)
