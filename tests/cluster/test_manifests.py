@@ -65,6 +65,10 @@ def eventually_can(kubeconfig: str, who: str, *question: str, timeout: float = 1
 
 def test_kubectl_apply_k_manifests_is_accepted_by_the_server(kubeconfig: str) -> None:
     """What the README tells a user to run, as a server-side dry run (nothing is created)."""
+    # A server-side dry run creates nothing, so the objects in the new namespace would be refused
+    # for want of it: the namespace alone is applied for real first. It stays: the e2e tier runs
+    # the operator's ServiceAccount there, and deleting it would race with that.
+    assert kubectl(kubeconfig, "apply", "-f", str(REPO / "manifests" / "namespace.yaml")).returncode == 0
     done = kubectl(kubeconfig, "apply", "-k", str(REPO / "manifests"), "--dry-run=server")
     assert done.returncode == 0, done.stderr
     assert "deployment.apps/toollab-operator" in done.stdout

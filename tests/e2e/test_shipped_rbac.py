@@ -66,21 +66,20 @@ def test_running_a_trial_the_shipped_operator_is_refused_nothing(
 ) -> None:
     """A helm trial from install to cleanup; Kopf's and toollab's own requests all succeed."""
     process = start_operator(other_namespace)
+    nodes = len(kube.list("v1", "Node", namespace=None))
+    ready = {"apiVersion": "apps/v1", "kind": "DaemonSet", "metadata": {"name": "agent"}}
+    ready["status"] = {"numberReady": nodes}  # the footprint is read at the verdict: every pod there
     body = trials.tool_trial(
         "agent",
         other_namespace,
         source=trials.helm(chart_repo, "agent"),
-        steps=[
-            trials.step(
-                "up", assert_=[{"apiVersion": "apps/v1", "kind": "DaemonSet", "metadata": {"name": "agent"}}]
-            )
-        ],
+        steps=[trials.step("up", assert_=[ready])],
         target=f"{other_namespace}-agent",
     )
     with trials.created(kube, body):
         status = trials.wait_phase(trial_status, "agent", other_namespace, "Passed", "Failed", "Error")
         assert status["phase"] == "Passed", trials.condition(status, "Ready")
-        assert status["footprint"]["pods"] == len(kube.list("v1", "Node", namespace=None))
+        assert status["footprint"]["pods"] == nodes
     trials.wait_gone(kube, "v1", "Namespace", f"{other_namespace}-agent", None)
     log = process.output(chars=200_000)
     assert "forbidden" not in log.lower(), log[-3000:]
