@@ -101,6 +101,18 @@ def load_documents(text: str, *, source: str, require_kind: bool = True) -> list
     return objects
 
 
+def load_value(text: str) -> Any:
+    """One YAML document as a JSON-like value, read as Kubernetes reads YAML; InputError when malformed."""
+    loader = _KubeLoader(text)
+    try:
+        node = loader.get_single_node()
+        return None if node is None else _to_json(loader.construct_document(node), where="YAML")
+    except yaml.YAMLError as exc:
+        raise errors.InputError(_yaml_problem(exc)) from exc
+    finally:
+        loader.dispose()
+
+
 def normalise(value: Any) -> Any:
     """A JSON-shaped value as Kubernetes decodes it: whole floats as int, huge ints as float."""
     if isinstance(value, bool) or value is None or isinstance(value, str):
