@@ -1,7 +1,8 @@
 """Verdicts: one expected document against the objects its lookup found, folded into a StepOutcome.
 
 Pure: no I/O. Assert documents pass when any candidate matches; errors documents pass when none
-does (kuttl's CheckResource / CheckResourceAbsent). Failures are data, never exceptions.
+does (kuttl's CheckResource / CheckResourceAbsent). Failures are data, never exceptions: a
+chainsaw expectation that cannot be evaluated becomes a failure that ends polling at once.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
+from toollab import errors
 from toollab.assertions import dialect as dialects
 from toollab.assertions import mismatch, selection
 
@@ -25,6 +27,7 @@ class FailureReason(StrEnum):
     UNKNOWN_KIND = "unknown kind"  # the cluster does not serve the kind; fails every round
     MATCHED_ERRORS = "matched errors expectation"  # an errors document matched an object
     UNAVAILABLE = "unavailable"  # the API server failed transiently; fails this round only
+    EVALUATION = "evaluation error (not retried)"  # chainsaw: an expression failed; polling stops
 
 
 @dataclass(frozen=True)
@@ -62,6 +65,11 @@ class StepOutcome:
     passed: bool
     failures: tuple[ObjectFailure, ...] = ()
 
+    @property
+    def is_final(self) -> bool:
+        """True when retrying cannot help: an expectation could not be evaluated (chainsaw)."""
+        return any(failure.reason == FailureReason.EVALUATION for failure in self.failures)
+
 
 def judge_assert(
     expected: Mapping[str, Any],
@@ -69,18 +77,23 @@ def judge_assert(
     *,
     lookup: selection.Lookup,
     dialect: dialects.Dialect = dialects.Dialect.KUTTL,
+    scope: dialects.Scope | None = None,
 ) -> ObjectFailure | None:
     """None when any actual object matches; else why not (not found, or every candidate's mismatches)."""
     if not actuals:
         return not_found(lookup)
+    shown = dialects.literal_part(expected, dialect=dialect)
     compared = []
     for actual in actuals:  # kuttl: the first matching candidate ends the search
-        mismatches = dialects.match(expected, actual, dialect=dialect)
+        try:
+            mismatches = dialects.match(expected, actual, dialect=dialect, scope=scope)
+        except errors.EvaluationError as exc:
+            return evaluation_failed(expected, exc, subject=object_subject(actual))
         if not mismatches:
             return None
-        compared.append(_candidate(expected, actual, mismatches))
+        compared.append(_candidate(shown, actual, mismatches))
     candidates = sorted(compared, key=lambda c: (len(c.mismatches), c.ref))
-    return _mismatch_failure(expected, lookup, tuple(candidates))
+    return _mismatch_failure(shown, lookup, tuple(candidates))
 
 
 def judge_errors(
@@ -89,12 +102,18 @@ def judge_errors(
     *,
     lookup: selection.Lookup,
     dialect: dialects.Dialect = dialects.Dialect.KUTTL,
+    scope: dialects.Scope | None = None,
 ) -> ObjectFailure | None:
     """None when no actual object matches; else a failure naming the first match and counting the rest."""
-    matches = sorted(
-        (_candidate(expected, a, []) for a in actuals if not dialects.match(expected, a, dialect=dialect)),
-        key=lambda c: c.ref,
-    )
+    shown = dialects.literal_part(expected, dialect=dialect)
+    matching = []
+    for actual in actuals:
+        try:
+            if not dialects.match(expected, actual, dialect=dialect, scope=scope):
+                matching.append(_candidate(shown, actual, []))
+        except errors.EvaluationError as exc:
+            return evaluation_failed(expected, exc, subject=object_subject(actual))
+    matches = sorted(matching, key=lambda c: c.ref)
     if not matches:
         return None
     others = len(matches) - 1
@@ -107,6 +126,33 @@ def judge_errors(
         expected=dict(expected),
         actual=matches[0].actual,
         subject=lookup.subject(),
+    )
+
+
+def judge_values(
+    expected: Mapping[str, Any], mismatches: Sequence[Mismatch], *, absent: bool
+) -> ObjectFailure | None:
+    """A document without a kind (chainsaw), already matched against null: its verdict."""
+    if absent:
+        if mismatches:
+            return None
+        return ObjectFailure(
+            ref="(no resource)",
+            reason=FailureReason.MATCHED_ERRORS,
+            message="(no resource): matched an errors expectation",
+            expected=dict(expected),
+            subject="(no resource)",
+        )
+    if not mismatches:
+        return None
+    more = f" (+{len(mismatches) - 1} more)" if len(mismatches) > 1 else ""
+    return ObjectFailure(
+        ref="(no resource)",
+        reason=FailureReason.MISMATCH,
+        message=f"(no resource): {mismatches[0].describe()}{more}",
+        mismatches=tuple(mismatches),
+        expected=dict(expected),
+        subject="(no resource)",
     )
 
 
@@ -129,6 +175,20 @@ def unknown_kind(expected: Mapping[str, Any]) -> ObjectFailure:
         reason=FailureReason.UNKNOWN_KIND,
         message=f"kind {kind} ({api_version}) is not served by the cluster",
         subject=kind,
+    )
+
+
+def evaluation_failed(
+    expected: Mapping[str, Any], exc: errors.EvaluationError, *, subject: str
+) -> ObjectFailure:
+    """An expectation could not be evaluated against `subject` (or, for a document without kind, at all)."""
+    api_version, kind = str(expected.get("apiVersion", "")), str(expected.get("kind", ""))
+    return ObjectFailure(
+        ref=f"{api_version}/{subject}" if api_version else subject,
+        reason=FailureReason.EVALUATION,
+        message=f"{subject}: {exc}",
+        expected=dict(expected),
+        subject=subject or kind,
     )
 
 

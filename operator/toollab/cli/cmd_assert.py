@@ -1,5 +1,7 @@
-"""`toollab assert`: check KUTTL assert (or errors) files against the cluster or a file of objects.
+"""`toollab assert`: check assert (or errors) files against the cluster or a file of objects.
 
+Either dialect: `kuttl` (KUTTL's subset rule) or `chainsaw` (assertion trees with JMESPath, with
+`$namespace` bound to `--namespace`; an expression that cannot be evaluated fails at once).
 Exit 0 pass; 1 fail, with the failure text on stdout; 2 bad input, one line on stderr. Heavy
 modules (yaml, the kubernetes client) are imported inside `run`, so `toollab --help` stays fast.
 """
@@ -24,7 +26,12 @@ DEFAULT_TIMEOUT = 30.0  # seconds, as KUTTL
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """The flags: dialect, namespace, errors, timeout, actual, verbose, kubeconfig and context."""
     parser.add_argument("files", nargs="+", metavar="FILE", help="YAML files of expected objects")
-    parser.add_argument("--dialect", choices=["kuttl", "chainsaw"], default="kuttl", help="assertion dialect")
+    parser.add_argument(
+        "--dialect",
+        choices=["kuttl", "chainsaw"],
+        default="kuttl",
+        help="kuttl: KUTTL's subset rule (default); chainsaw: assertion trees with JMESPath",
+    )
     parser.add_argument(
         "--namespace",
         default="default",
@@ -56,8 +63,7 @@ def run(args: argparse.Namespace) -> int:
 
     try:
         dialect = dialects.Dialect(args.dialect)
-        dialects.check_available(dialect)
-        expected = _load_expected(args.files)
+        expected = _load_expected(args.files, dialect=dialect)
         outcome, attempts = _check(args, expected, dialect)
     except (errors.InputError, errors.EvaluationError, errors.SpecError) as exc:
         raise main.UsageError(connect.one_line(exc)) from exc
@@ -81,7 +87,7 @@ def _check(
     args: argparse.Namespace, expected: list[dict[str, Any]], dialect: dialects.Dialect
 ) -> tuple[verdict.StepOutcome, int]:
     """One round against `--actual`, or rounds against the live cluster until pass or timeout."""
-    from toollab.suites.core import checking, polling
+    from toollab.suites.core import checking, polling, resolving
 
     cluster = (
         _offline_cluster(args.actual, args.namespace)
@@ -89,10 +95,16 @@ def _check(
         else connect.live_cluster(args.kubeconfig, args.context)
     )
     asserts, errors_docs = ([], expected) if args.errors else (expected, [])
+    scope = dialects.Scope.of_namespace(args.namespace, resolving.ClusterResolver(cluster))
 
     def check() -> verdict.StepOutcome:
         return checking.check_round(
-            cluster, asserts=asserts, errors=errors_docs, namespace=args.namespace, dialect=dialect
+            cluster,
+            asserts=asserts,
+            errors=errors_docs,
+            namespace=args.namespace,
+            dialect=dialect,
+            scope=scope,
         )
 
     if args.actual:
@@ -103,10 +115,21 @@ def _check(
         connect.close(cluster)
 
 
-def _load_expected(paths: list[str]) -> list[dict[str, Any]]:
+def _load_expected(paths: list[str], *, dialect: dialects.Dialect) -> list[dict[str, Any]]:
+    """The documents to check; a chainsaw document may lack a kind, and must compile."""
     from toollab.assertions import documents
 
-    expected = [obj for path in paths for obj in documents.load_documents(_read(path), source=path)]
+    chainsaw = dialect is dialects.Dialect.CHAINSAW
+    expected = []
+    for path in paths:
+        for number, obj in enumerate(
+            documents.load_documents(_read(path), source=path, require_kind=not chainsaw)
+        ):
+            try:
+                dialects.check_syntax(obj, dialect=dialect)
+            except errors.EvaluationError as exc:
+                raise errors.InputError(f"{path}: document {number + 1}: {exc}") from exc
+            expected.append(obj)
     if not expected:
         raise errors.InputError(f"no objects to check in {', '.join(paths)}")
     return expected

@@ -15,7 +15,7 @@ import toollab
 
 # command name -> (module under toollab.cli, one-line help)
 COMMANDS: dict[str, tuple[str, str]] = {
-    "assert": ("cmd_assert", "check KUTTL assert/errors files against the cluster or a file of objects"),
+    "assert": ("cmd_assert", "check assert/errors files (kuttl or chainsaw) against the cluster or a file"),
     "test": ("cmd_test", "run KUTTL-format test suites against the cluster"),
     "operator": ("cmd_operator", "run the ToolTrial operator against the current KUBECONFIG"),
     "report": ("cmd_report", "print the lab's scoreboard from the ToolTrials in the cluster"),

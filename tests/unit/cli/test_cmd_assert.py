@@ -141,7 +141,14 @@ BAD_INPUT = [
     (["missing.yaml"], "missing.yaml: cannot read: No such file or directory"),
     (["deployment-pass.yaml", "--actual", "missing.yaml"], "missing.yaml: cannot read"),
     (["deployment-pass.yaml", "--actual", "bad-yaml.yaml"], "bad-yaml.yaml: line 4: invalid YAML"),
-    (["--dialect", "chainsaw", "deployment-pass.yaml"], "the chainsaw dialect is not available yet"),
+    (
+        ["--dialect", "chainsaw", "chainsaw/bad-expression.yaml"],
+        "bad-expression.yaml: document 1: spec: JMESPath (replicas ==): parse error: incomplete expression",
+    ),
+    (
+        ["--dialect", "chainsaw", "chainsaw/unknown-function.yaml"],
+        "spec: JMESPath (count(template.spec.containers)): unknown function count()",
+    ),
 ]
 
 
@@ -280,3 +287,52 @@ def test_a_refusing_cluster_fails_with_one_line(
     assert (
         one_error_line(capsys) == "toollab assert: error: configmaps is forbidden: User cannot get resource"
     )
+
+
+def test_chainsaw_projections_iteration_and_bindings_pass(capsys: pytest.CaptureFixture[str]) -> None:
+    assert offline("--dialect", "chainsaw", "--namespace", "shop", "chainsaw/deployment-pass.yaml") == 0
+    assert capsys.readouterr().out == "passed: 1 document (1 attempt)\n"
+
+
+def test_the_same_file_under_kuttl_compares_literally(capsys: pytest.CaptureFixture[str]) -> None:
+    assert offline("--namespace", "shop", "chainsaw/deployment-pass.yaml") == 1
+    assert "apps/v1/Deployment ($namespace)/web: not found" in capsys.readouterr().out
+
+
+def test_chainsaw_reports_every_mismatch_with_indexed_paths(capsys: pytest.CaptureFixture[str]) -> None:
+    assert offline("--dialect", "chainsaw", "--namespace", "shop", "chainsaw/deployment-fail.yaml") == 1
+    out = capsys.readouterr().out
+    assert out == (
+        "apps/v1/Deployment shop/web: mismatch\n"
+        "  - spec.(replicas > `2`): expected true, got false (value)\n"
+        "  - spec.template.spec.containers[0].(ports[?containerPort == `443`] | length(@)):"
+        " expected 1, got 0 (value)\n"
+        '  - spec.template.spec.containers[0].image: expected "nginx:1.27", got "nginx:1.25" (value)\n'
+        "failed: 1 of 1 document (1 attempt)\n"
+    )
+
+
+def test_chainsaw_list_lookup_passes_when_any_candidate_matches(capsys: pytest.CaptureFixture[str]) -> None:
+    assert offline("--dialect", "chainsaw", "--namespace", "shop", "chainsaw/pods-running.yaml") == 0
+
+
+def test_chainsaw_errors_file_fails_while_a_candidate_matches(capsys: pytest.CaptureFixture[str]) -> None:
+    args = ("--dialect", "chainsaw", "--namespace", "shop", "--errors", "chainsaw/pods-running.yaml")
+    assert offline(*args) == 1
+    assert "Pod shop/web-1 (and 1 other) matched an errors expectation" in capsys.readouterr().out
+
+
+def test_an_evaluation_error_fails_at_once_and_says_so(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert offline("--dialect", "chainsaw", "--namespace", "shop", "chainsaw/not-comparable.yaml") == 1
+    out = capsys.readouterr().out
+    assert out.startswith("apps/v1/Deployment shop/web: evaluation error (not retried)\n")
+    assert 'spec.replicas: types are not comparable: expected a string "2", got an int 2' in out
+
+
+def test_a_document_without_kind_checks_bindings_and_lookups(capsys: pytest.CaptureFixture[str]) -> None:
+    assert offline("--dialect", "chainsaw", "--namespace", "shop", "chainsaw/no-resource.yaml") == 0
+    assert offline("--dialect", "chainsaw", "--namespace", "other", "chainsaw/no-resource.yaml") == 1
+    out = capsys.readouterr().out
+    assert '(no resource): mismatch\n  - ($namespace): expected "shop", got "other" (value)\n' in out

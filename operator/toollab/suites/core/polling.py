@@ -22,7 +22,8 @@ def poll(
     """Run `check` until it passes or `timeout` seconds pass; returns the last outcome and the attempts.
 
     At least one round always runs; rounds start `interval` apart, and a last round runs at the
-    deadline (kuttl polls once a second for 30 s by default).
+    deadline (kuttl polls once a second for 30 s by default). An outcome that retrying cannot
+    change (a chainsaw evaluation error) ends the polling at once, as Chainsaw does.
     """
     deadline = clock() + timeout
     attempts = 0
@@ -31,6 +32,6 @@ def poll(
         outcome = check()
         attempts += 1
         remaining = deadline - clock()
-        if outcome.passed or remaining <= 0:
+        if outcome.passed or outcome.is_final or remaining <= 0:
             return outcome, attempts
         sleep(max(0.0, min(interval - (clock() - started), remaining)))

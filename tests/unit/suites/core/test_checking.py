@@ -9,9 +9,9 @@ import pytest
 
 from toollab import errors
 from toollab.assertions import verdict
-from toollab.assertions.dialect import Dialect
+from toollab.assertions.dialect import Dialect, Scope
 from toollab.cluster import objects
-from toollab.suites.core import checking
+from toollab.suites.core import checking, resolving
 
 PODS = [
     {
@@ -132,9 +132,61 @@ def test_an_unavailable_server_fails_the_round_only() -> None:
     )
 
 
-def test_the_chainsaw_dialect_is_not_available_yet() -> None:
-    with pytest.raises(errors.EvaluationError, match="chainsaw dialect is not available yet"):
-        checking.check_round(CLUSTER, asserts=[], errors=[], namespace="ns", dialect=Dialect.CHAINSAW)
+def chainsaw_round(
+    asserts: list[dict[str, Any]], errors_docs: list[dict[str, Any]] | None = None
+) -> verdict.StepOutcome:
+    scope = Scope.of_namespace("test-ns", resolving.ClusterResolver(CLUSTER, environ={"STAGE": "prod"}))
+    return checking.check_round(
+        CLUSTER,
+        asserts=asserts,
+        errors=errors_docs or [],
+        namespace="test-ns",
+        dialect=Dialect.CHAINSAW,
+        scope=scope,
+    )
+
+
+def test_chainsaw_templates_the_lookup_with_bindings() -> None:
+    doc = {
+        "apiVersion": "v1",
+        "kind": "ConfigMap",
+        "metadata": {"name": "settings", "namespace": "($namespace)"},
+    }
+    assert chainsaw_round([doc]).passed
+    assert chainsaw_round([{**doc, "data": {"(length(@))": 2}}]).failures[0].message == (
+        "ConfigMap test-ns/settings: data.(length(@)): expected 2, got 1"
+    )
+
+
+def test_chainsaw_selects_by_templated_labels() -> None:
+    doc = {
+        "apiVersion": "v1",
+        "kind": "Pod",
+        "metadata": {"labels": {"app": "(concat('w', 'eb'))"}},
+        "status": {"(phase == 'Running')": True},
+    }
+    assert chainsaw_round([doc]).passed
+    assert not chainsaw_round([], [doc]).passed
+
+
+def test_chainsaw_evaluation_errors_are_final() -> None:
+    doc = {"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "settings"}, "data": {"mode": 1}}
+    outcome = chainsaw_round([doc])
+    assert outcome.is_final
+    assert outcome.failures[0].reason == "evaluation error (not retried)"
+
+
+def test_chainsaw_lookups_go_through_the_resolver() -> None:
+    doc = {
+        "(x_k8s_get($client, 'v1', 'ConfigMap', $namespace, 'settings').data.mode)": "fast",
+        "(length(x_k8s_list($client, 'v1', 'Pod', $namespace).items))": 3,
+        "(env('STAGE'))": "prod",
+        "(x_k8s_resource_exists($client, 'v1', 'Secret'))": True,
+        "(x_k8s_resource_exists($client, 'example.com/v1', 'Widget'))": False,
+    }
+    assert chainsaw_round([doc]).passed
+    missing = {"(x_k8s_get($client, 'v1', 'ConfigMap', $namespace, 'nope'))": {}}
+    assert "ConfigMap test-ns/nope not found" in chainsaw_round([missing]).failures[0].message
 
 
 def test_a_document_without_a_kind_is_bad_input() -> None:
