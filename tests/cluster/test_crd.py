@@ -82,6 +82,14 @@ REJECTED = [
         {"spec.cleanup.policy": "Never"}, 'spec.cleanup.policy: Unsupported value: "Never"', id="policy"
     ),
     pytest.param(
+        {"spec.dialect": "jsonpath"}, 'spec.dialect: Unsupported value: "jsonpath"', id="trial dialect"
+    ),
+    pytest.param(
+        {"spec.steps.0.dialect": "Chainsaw"},
+        'spec.steps[0].dialect: Unsupported value: "Chainsaw"',
+        id="step dialect",
+    ),
+    pytest.param(
         {"metadata.name": "n" * 60},
         "spec.target: Invalid value: the default target namespace",
         id="name too long for the default namespace",
@@ -99,6 +107,13 @@ def test_rejects_at_apply_time_naming_the_rule(
     assert text in str(rejected.value)
     assert kube.list(API, "ToolTrial", namespace=namespace) == []
     assert cmd_validate.problems_in(body, cmd_validate.load_schema()), "toollab validate must reject it too"
+
+
+def test_stores_the_dialects_of_the_trial_and_its_steps(kube: Any, crds: list[str], namespace: str) -> None:
+    body = trial_in(namespace, {"spec.dialect": "chainsaw", "spec.steps.0.dialect": "kuttl"})
+    kube.create_or_merge(body, namespace=namespace)
+    stored = kube.get(API, "ToolTrial", name="falco", namespace=namespace)
+    assert [s.dialect for s in parse.parse_trial(stored).steps] == ["kuttl", "chainsaw", "chainsaw"]
 
 
 def test_rejects_manifests_without_objects(kube: Any, crds: list[str], namespace: str) -> None:

@@ -120,3 +120,61 @@ def test_an_errors_step_fails_when_something_matches(
         assert status["phase"] == "Failed", status
         message = status["steps"][0]["message"]
         assert "Deployment" in message and "web" in message, message
+
+
+CHAINSAW_NO_LIMIT = {  # matches any pod with a container lacking a memory limit
+    "apiVersion": "v1",
+    "kind": "Pod",
+    "metadata": {"labels": LABELS},
+    "spec": {"(length(containers[?resources.limits.memory == null]) > `0`)": True},
+}
+
+
+def test_chainsaw_steps_judge_with_expressions_and_stop_at_an_evaluation_error(
+    operator: Any, kube: Any, namespace: str, trial_status: Any
+) -> None:
+    at_least_one = {
+        "apiVersion": "apps/v1",
+        "kind": "Deployment",
+        "metadata": {"name": "web"},
+        "status": {"(readyReplicas >= `1`)": True},
+    }
+    not_comparable = {
+        "apiVersion": "apps/v1",
+        "kind": "Deployment",
+        "metadata": {"name": "web"},
+        "spec": {"replicas": "1"},
+    }
+    body = trials.tool_trial(
+        "trees",
+        namespace,
+        source=trials.manifests(trials.deployment("web", labels=LABELS)),
+        steps=[
+            trials.step("ready", assert_=[at_least_one]),
+            trials.step(
+                "literal", assert_=[{**at_least_one, "status": {"readyReplicas": 1}}], dialect="kuttl"
+            ),
+            trials.step("limits", errors=[CHAINSAW_NO_LIMIT], timeout="3s"),
+        ],
+        target=f"{namespace}-trees",
+        dialect="chainsaw",
+    )
+    with trials.created(kube, body):
+        status = trials.wait_phase(trial_status, "trees", namespace, "Passed", "Failed", "Error", timeout=40)
+        assert [s["phase"] for s in status["steps"]] == ["Passed", "Passed", "Failed"], status
+        assert "matched an errors expectation" in status["steps"][2]["message"]
+
+    broken = trials.tool_trial(
+        "broken",
+        namespace,
+        source=trials.manifests(trials.deployment("web", labels=LABELS)),
+        steps=[trials.step("typed", assert_=[not_comparable], timeout="60s", dialect="chainsaw")],
+        target=f"{namespace}-broken",
+    )
+    started = time.monotonic()
+    with trials.created(kube, broken):
+        status = trials.wait_phase(trial_status, "broken", namespace, "Passed", "Failed", "Error", timeout=40)
+        assert time.monotonic() - started < 30  # not retried until the 60 s deadline
+        [typed] = status["steps"]
+        assert (typed["phase"], typed["attempts"]) == ("Failed", 1), status
+        assert "spec.replicas: types are not comparable" in typed["message"]

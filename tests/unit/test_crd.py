@@ -165,6 +165,8 @@ def test_defaults_agree_with_parse() -> None:
     assert at("spec.cleanup.policy")["default"] == trial.CleanupPolicy.DELETE
     assert at("spec.cleanup.policy")["enum"] == [str(p) for p in trial.CleanupPolicy]
     assert at("spec.target.createNamespace")["default"] is True
+    assert at("spec.dialect")["enum"] == list(step.DIALECTS)
+    assert at("spec.steps[].dialect")["enum"] == list(step.DIALECTS)
 
 
 def test_the_inline_manifests_are_plain_objects() -> None:

@@ -229,4 +229,5 @@ def _each(entry: _Entry, value: Any, *, path: str, context: Context, found: list
 
 
 def _at(path: str, exc: errors.EvaluationError) -> errors.EvaluationError:
-    return errors.EvaluationError(f"{path or '(the object)'}: {exc}")
+    """`exc` prefixed with the path where it happened (at the root, the expression says enough)."""
+    return errors.EvaluationError(f"{path}: {exc}" if path else str(exc))

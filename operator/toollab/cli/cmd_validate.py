@@ -1,7 +1,8 @@
 """`toollab validate FILE...`: check ToolTrial files offline, for users' CI and GitOps repos.
 
 Checks each ToolTrial document against the CRD's OpenAPI schema (shipped as package data)
-and the CEL rules as `model.parse` re-expresses them. Never contacts a cluster.
+and the CEL rules as `model.parse` re-expresses them, and compiles the expressions of steps in
+the chainsaw dialect (syntax, known functions). Never contacts a cluster.
 Exit 0: all valid; 1: a problem found; 2: a file could not be read.
 """
 
@@ -15,7 +16,8 @@ from importlib import resources
 from typing import Any
 
 from toollab import errors
-from toollab.model import fields, parse, schema, trial
+from toollab.assertions import dialect as dialects
+from toollab.model import fields, parse, schema, step, trial
 
 CRD_RESOURCE = "data/tooltrials.crd.yaml"
 
@@ -49,7 +51,25 @@ def problems_in(document: Mapping[str, Any], crd_schema: schema.Schema) -> list[
     found = schema.validate_resource(document, crd_schema, pattern_text=fields.PATTERN_TEXT)
     for exc in parse.find_problems(document):
         found = _merge(found, schema.Problem(exc.path, exc.detail))
-    return found
+    return found + list(_expression_problems(document))
+
+
+def _expression_problems(document: Mapping[str, Any]) -> Iterator[schema.Problem]:
+    """Chainsaw-dialect assert and errors objects that do not compile."""
+    spec = document.get("spec")
+    if not isinstance(spec, Mapping) or not isinstance(spec.get("steps"), list):
+        return
+    default = spec.get("dialect") if spec.get("dialect") in step.DIALECTS else step.DIALECTS[0]
+    for i, item in enumerate(spec["steps"]):
+        if not isinstance(item, Mapping) or item.get("dialect", default) != dialects.Dialect.CHAINSAW:
+            continue
+        for part in ("assert", "errors"):
+            objects = item.get(part)
+            for j, obj in enumerate(objects if isinstance(objects, list) else []):
+                try:
+                    dialects.check_syntax(obj, dialect=dialects.Dialect.CHAINSAW)
+                except errors.EvaluationError as exc:
+                    yield schema.Problem(f"spec.steps[{i}].{part}[{j}]", str(exc))
 
 
 def _merge(found: list[schema.Problem], extra: schema.Problem) -> list[schema.Problem]:

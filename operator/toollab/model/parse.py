@@ -68,8 +68,10 @@ def find_problems(body: Body) -> list[errors.SpecError]:
         lambda: _timeout(spec),
         lambda: _cleanup(spec),
         lambda: _unique_names(items),
+        lambda: _dialect(spec, "spec", step.DIALECTS[0]),
     ]
-    checks += [partial(_step, item, f"spec.steps[{i}]") for i, item in enumerate(items)]
+    dialect = str(spec["dialect"]) if spec.get("dialect") in step.DIALECTS else step.DIALECTS[0]
+    checks += [partial(_step, item, f"spec.steps[{i}]", dialect) for i, item in enumerate(items)]
     found = []
     for check in checks:
         try:
@@ -193,7 +195,8 @@ def _cleanup(spec: Body) -> trial.Cleanup:
 
 def _steps(spec: Body) -> tuple[step.Step, ...]:
     items = fields.list_of(spec, "steps", "spec", max_items=MAX_STEPS)
-    steps = tuple(_step(item, f"spec.steps[{i}]") for i, item in enumerate(items))
+    dialect = _dialect(spec, "spec", step.DIALECTS[0])
+    steps = tuple(_step(item, f"spec.steps[{i}]", dialect) for i, item in enumerate(items))
     _unique_names(items)
     return steps
 
@@ -208,7 +211,17 @@ def _unique_names(items: list[Any]) -> None:
             seen.add(name)
 
 
-def _step(value: Any, path: str) -> step.Step:
+def _dialect(mapping: Body, path: str, default: str) -> str:
+    """`dialect`: one of step.DIALECTS, else `default`."""
+    value = mapping.get("dialect", default)
+    if value not in step.DIALECTS:
+        raise errors.SpecError(
+            f"{path}.dialect", f"{fields.show(value)} is not one of {', '.join(step.DIALECTS)}"
+        )
+    return str(value)
+
+
+def _step(value: Any, path: str, dialect: str = step.DIALECTS[0]) -> step.Step:
     item = fields.as_mapping(value, path)
     name = fields.string(item, "name", path, required=True, pattern=fields.STEP_NAME, max_length=63)
     if all(fields.is_empty(item.get(part)) for part in STEP_PARTS):
@@ -224,6 +237,7 @@ def _step(value: Any, path: str) -> step.Step:
         errors=fields.objects(item, "errors", path, max_items=MAX_OBJECTS),
         delete=_deletions(item, path),
         run=None if run is None else _run(run, f"{path}.run"),
+        dialect=_dialect(item, path, dialect),
     )
 
 

@@ -85,6 +85,7 @@ RawStep = TypedDict(
         "errors": list[Object],
         "delete": list[Object],
         "run": RawRunSpec,
+        "dialect": str,
     },
     total=False,
 )
@@ -104,6 +105,7 @@ class RawSpec(TypedDict, total=False):
     target: RawTarget
     serviceAccountName: str
     steps: list[RawStep]
+    dialect: str
     timeout: str
     cleanup: RawCleanup
 

@@ -13,6 +13,8 @@ Object = Mapping[str, Any]
 
 # kuttl: a step's default timeout
 DEFAULT_STEP_TIMEOUT = "30s"
+# how a step's assert and errors objects are read (spec.dialect, steps[].dialect); the first is the default
+DIALECTS = ("kuttl", "chainsaw")
 
 
 @dataclass(frozen=True)
@@ -44,6 +46,7 @@ class Step:
     errors: tuple[Object, ...] = ()
     delete: tuple[Object, ...] = ()
     run: RunSpec | None = None
+    dialect: str = DIALECTS[0]  # kuttl subset rules, or chainsaw assertion trees
 
     @property
     def has_actions(self) -> bool:

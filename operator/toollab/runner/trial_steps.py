@@ -13,11 +13,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from toollab import errors
+from toollab.assertions import dialect as dialects
 from toollab.cluster import port
 from toollab.installers import objects
 from toollab.model import status, step, trial
 from toollab.reports import text
-from toollab.suites.core import checking, deleting
+from toollab.suites.core import checking, deleting, resolving
 
 DELETE_WAIT_SECONDS = 30.0
 
@@ -115,7 +116,18 @@ def check(cluster: port.Cluster, tool_trial: trial.ToolTrial, index: int) -> Att
     namespace = tool_trial.target.namespace
     messages = []
     if spec.has_checks:
-        outcome = checking.check_round(cluster, asserts=spec.asserts, errors=spec.errors, namespace=namespace)
+        dialect = dialects.Dialect(spec.dialect)
+        scope = dialects.Scope.of_namespace(namespace, resolving.ClusterResolver(cluster, environ={}))
+        outcome = checking.check_round(
+            cluster,
+            asserts=spec.asserts,
+            errors=spec.errors,
+            namespace=namespace,
+            dialect=dialect,
+            scope=scope,
+        )
+        if outcome.is_final:  # chainsaw: an expression that cannot be evaluated fails the step at once
+            return Attempt(passed=False, final=True, message=text.summarise(outcome))
         if not outcome.passed:
             messages.append(text.summarise(outcome))
     if spec.run is not None:

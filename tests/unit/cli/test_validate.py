@@ -160,3 +160,33 @@ EXAMPLES = sorted((REPO / "examples").glob("**/tooltrial.yaml"))
 def test_every_example_trial_validates(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, err = validate(capsys, *map(str, EXAMPLES))
     assert (code, err) == (0, ""), out
+
+
+def test_chainsaw_steps_have_their_expressions_compiled(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    bad_assert = {"apiVersion": "v1", "kind": "Pod", "status": {"(length(conditions[?type=='Ready'])": 1}}
+    bad_errors = {"apiVersion": "v1", "kind": "Pod", "(count(spec.containers))": 1}
+    trial = body_with(
+        {"spec.dialect": "chainsaw", "spec.steps.0.assert": [bad_assert], "spec.steps.0.errors": [bad_errors]}
+    )
+    code, out, _ = validate(capsys, write(tmp_path, "t.yaml", trial))
+    assert code == 1
+    assert out == [
+        f"{tmp_path}/t.yaml spec.steps[0].assert[0]: status: JMESPath (length(conditions[?type=='Ready']):"
+        " parse error: incomplete expression",
+        f"{tmp_path}/t.yaml spec.steps[0].errors[0]: JMESPath (count(spec.containers)): unknown function count()",
+    ]
+
+
+def test_the_same_objects_are_literal_in_the_kuttl_dialect(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    literal = {"apiVersion": "v1", "kind": "Pod", "(count(spec.containers))": 1}
+    file = write(tmp_path, "t.yaml", body_with({"spec.steps.0.assert": [literal]}))
+    assert validate(capsys, file)[0] == 0
+
+
+def test_the_chainsaw_example_is_valid(capsys: pytest.CaptureFixture[str]) -> None:
+    file = str(REPO / "examples" / "07-chainsaw-checks" / "tooltrial.yaml")
+    assert validate(capsys, file) == (0, [f"{file}: ok"], "")

@@ -162,6 +162,8 @@ BAD: list[tuple[dict[str, Any], str]] = [
         {"spec.cleanup.ttlSecondsAfterFinished": True},
         "spec.cleanup.ttlSecondsAfterFinished: must be an integer",
     ),
+    ({"spec.dialect": "jsonpath"}, 'spec.dialect: "jsonpath" is not one of kuttl, chainsaw'),
+    ({"spec.steps.1.dialect": "Chainsaw"}, 'spec.steps[1].dialect: "Chainsaw" is not one of kuttl, chainsaw'),
 ]
 
 
@@ -231,3 +233,11 @@ def test_find_problems_reports_every_independent_problem() -> None:
 
 def test_find_problems_is_empty_for_a_valid_trial() -> None:
     assert parse.find_problems(samples.TRIAL) == []
+
+
+def test_steps_read_kuttl_unless_the_trial_or_the_step_says_chainsaw() -> None:
+    assert [s.dialect for s in parse.parse_trial(samples.TRIAL).steps] == ["kuttl", "kuttl", "kuttl"]
+    trial_wide = parse.parse_trial(body_with({"spec.dialect": "chainsaw"}))
+    assert [s.dialect for s in trial_wide.steps] == ["chainsaw", "chainsaw", "chainsaw"]
+    one_step = parse.parse_trial(body_with({"spec.dialect": "chainsaw", "spec.steps.0.dialect": "kuttl"}))
+    assert [s.dialect for s in one_step.steps] == ["kuttl", "chainsaw", "chainsaw"]
