@@ -175,7 +175,8 @@ def test_chainsaw_steps_have_their_expressions_compiled(
     assert out == [
         f"{tmp_path}/t.yaml spec.steps[0].assert[0]: status: JMESPath (length(conditions[?type=='Ready']):"
         " parse error: incomplete expression",
-        f"{tmp_path}/t.yaml spec.steps[0].errors[0]: JMESPath (count(spec.containers)): unknown function count()",
+        f"{tmp_path}/t.yaml spec.steps[0].errors[0]:"
+        " JMESPath (count(spec.containers)): unknown function count()",
     ]
 
 
