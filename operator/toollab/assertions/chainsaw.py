@@ -40,15 +40,20 @@ class Node(Protocol):
         ...
 
 
-def compile_tree(expected: Any, *, path: str = "") -> Node:
+def compile_tree(expected: Any, *, path: str = "", engine: str = "jp") -> Node:
     """The tree for `expected`; EvaluationError (naming the path) for bad syntax or an unknown function."""
     if isinstance(expected, Mapping):
-        return _MapNode(tuple(_entry(str(key), value, path) for key, value in sorted(expected.items())))
+        return _MapNode(
+            tuple(_entry(str(key), value, path, engine) for key, value in sorted(expected.items()))
+        )
     if isinstance(expected, list):
         return _ListNode(
-            tuple(compile_tree(item, path=mismatch.index_path(path, i)) for i, item in enumerate(expected))
+            tuple(
+                compile_tree(item, path=mismatch.index_path(path, i), engine=engine)
+                for i, item in enumerate(expected)
+            )
         )
-    return _scalar(expected, path)
+    return _scalar(expected, path, engine)
 
 
 def match(
@@ -57,10 +62,15 @@ def match(
     *,
     bindings: Mapping[str, Any] | None = None,
     resolver: jp.Resolver = jp.OFFLINE,
+    engine: str = "jp",
 ) -> list[Mismatch]:
-    """Every field error of `actual` against the tree `expected`; EvaluationError if it cannot tell."""
+    """Every field error of `actual` against the tree `expected`; EvaluationError if it cannot tell.
+
+    `engine` is the default expression engine for a bare `(…)`: `jp` (JMESPath) or `cel`.
+    """
     found: list[Mismatch] = []
-    compile_tree(expected).check(actual, path="", context=Context(bindings or {}, resolver), found=found)
+    tree = compile_tree(expected, engine=engine)
+    tree.check(actual, path="", context=Context(bindings or {}, resolver), found=found)
     return found
 
 
@@ -179,18 +189,18 @@ class _ScalarNode:
             found.append(Mismatch(path, reason, expected, actual))
 
 
-def _entry(key: str, value: Any, path: str) -> _Entry:
+def _entry(key: str, value: Any, path: str, engine: str) -> _Entry:
     syntax = expressions.parse(key)
-    evaluator = _compiled(syntax, path) if syntax.is_expression else None
+    evaluator = _compiled(syntax, path, engine) if syntax.is_expression else None
     where = (
         f"{path}.({syntax.statement})"
         if evaluator is not None
         else mismatch.child_path(path, syntax.statement)
     )
-    return _Entry(syntax, evaluator, compile_tree(value, path=where), value)
+    return _Entry(syntax, evaluator, compile_tree(value, path=where, engine=engine), value)
 
 
-def _scalar(expected: Any, path: str) -> _ScalarNode:
+def _scalar(expected: Any, path: str, engine: str) -> _ScalarNode:
     if not isinstance(expected, str):
         return _ScalarNode(expected, None)
     syntax = expressions.parse(expected)
@@ -200,13 +210,13 @@ def _scalar(expected: Any, path: str) -> _ScalarNode:
             f"{path or '(the object)'}: {what} is not allowed in a value ({expected!r}); escape it as \\…\\"
         )
     if syntax.is_expression:
-        return _ScalarNode(expected, _compiled(syntax, path))
+        return _ScalarNode(expected, _compiled(syntax, path, engine))
     return _ScalarNode(syntax.statement, None)
 
 
-def _compiled(syntax: expressions.Syntax, path: str) -> expressions.Evaluator:
+def _compiled(syntax: expressions.Syntax, path: str, engine: str) -> expressions.Evaluator:
     try:
-        return expressions.compile_syntax(syntax)
+        return expressions.compile_syntax(syntax, default=engine)
     except errors.EvaluationError as exc:
         raise _at(path, exc) from exc
 

@@ -27,6 +27,7 @@ class Scope:
 
     bindings: Mapping[str, Any] = field(default_factory=dict)
     resolver: jp.Resolver = jp.OFFLINE
+    engine: str = "jp"  # the engine of a bare `(…)`: jp, or cel under `compiler: cel`
 
     @classmethod
     def of_namespace(cls, namespace: str, resolver: jp.Resolver = jp.OFFLINE, **more: Any) -> Scope:
@@ -43,7 +44,9 @@ def match(
     """
     if dialect is Dialect.CHAINSAW:
         scope = scope or Scope()
-        return chainsaw.match(expected, actual, bindings=scope.bindings, resolver=scope.resolver)
+        return chainsaw.match(
+            expected, actual, bindings=scope.bindings, resolver=scope.resolver, engine=scope.engine
+        )
     return kuttl.match(expected, actual)
 
 
@@ -55,7 +58,7 @@ def literal_part(expected: Mapping[str, Any], *, dialect: Dialect) -> dict[str, 
     return dict(expected)
 
 
-def check_syntax(expected: Any, *, dialect: Dialect) -> None:
+def check_syntax(expected: Any, *, dialect: Dialect, engine: str = "jp") -> None:
     """Raise EvaluationError when `expected` cannot even be compiled (bad expression, unknown function)."""
     if dialect is Dialect.CHAINSAW:
-        chainsaw.compile_tree(expected)
+        chainsaw.compile_tree(expected, engine=engine)

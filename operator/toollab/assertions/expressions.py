@@ -2,21 +2,21 @@
 
 Pure: no I/O; the sole place that turns such text into something to evaluate. Parse order is
 kyverno-json's (`pkg/core/expression`): iteration prefix, binding suffix, then either an escape
-or an engine. JMESPath (the default, `jp;`) runs on `assertions.jp`; CEL (`cel;`) on the shared
-CEL engine, `toollab.cel`, with the value as `object` and the bindings as `bindings`.
+or an engine. JMESPath (`jp;`) runs on `assertions.jp`; CEL (`cel;`) on the shared CEL engine,
+`toollab.cel`, with the value as `object` and the bindings as `bindings` (`bindings.resolve("x")`
+as in kyverno-json, or `bindings.x`). A bare `(…)` uses the default engine: JMESPath unless a
+test, step, operation or binding says `compiler: cel`.
 """
 
 from __future__ import annotations
 
 import functools
-import importlib
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from types import ModuleType
 from typing import Any, Protocol
 
-from toollab import errors
+from toollab import cel, errors
 from toollab.assertions import jp
 
 _FOREACH = re.compile(r"^~(\w+)?\.(.*)", re.ASCII | re.DOTALL)
@@ -24,6 +24,8 @@ _BINDING = re.compile(r"(.*)\s*->\s*(\w+)$", re.ASCII | re.DOTALL)
 _ESCAPE = re.compile(r"^\\(.+)\\$", re.DOTALL)
 _ENGINE = re.compile(r"^\((?:(\w+);)?(.+)\)$", re.ASCII | re.DOTALL)
 ENGINES = ("jp", "cel")
+DEFAULT = "default"  # a bare `(…)`: the engine in force (JMESPath unless `compiler: cel`)
+_RESOLVE = re.compile(r"""\bbindings\s*\.\s*resolve\s*\(\s*("[^"\\]*"|'[^'\\]*')\s*\)""")
 
 
 @dataclass(frozen=True)
@@ -32,7 +34,7 @@ class Syntax:
 
     text: str
     statement: str
-    engine: str | None = None  # None: literal; "jp" or "cel": an expression
+    engine: str | None = None  # None: literal; "jp", "cel" or DEFAULT: an expression
     foreach: bool = False
     foreach_name: str = ""
     binding: str = ""
@@ -63,7 +65,7 @@ def parse(text: str) -> Syntax:
     if match := _ESCAPE.match(rest):
         rest = match.group(1)
     elif match := _ENGINE.match(rest):
-        engine, rest = match.group(1) or "jp", match.group(2)
+        engine, rest = match.group(1) or DEFAULT, match.group(2)
     return Syntax(text, rest, engine, foreach, foreach_name, binding)
 
 
@@ -72,16 +74,17 @@ def parse_value(text: str) -> Syntax:
     if match := _ESCAPE.match(text):
         return Syntax(text, match.group(1))
     if match := _ENGINE.match(text):
-        return Syntax(text, match.group(2), match.group(1) or "jp")
+        return Syntax(text, match.group(2), match.group(1) or DEFAULT)
     return Syntax(text, text)
 
 
-def compile_syntax(syntax: Syntax) -> Evaluator:
+def compile_syntax(syntax: Syntax, *, default: str = "jp") -> Evaluator:
     """The evaluator for an expression; EvaluationError for an unknown engine or a bad statement."""
-    if syntax.engine == "jp":
+    engine = default if syntax.engine == DEFAULT else syntax.engine
+    if engine == "jp":
         return compile_jmespath(syntax.statement)
-    if syntax.engine == "cel":
-        return _compile_cel(syntax.statement)
+    if engine == "cel":
+        return compile_cel(syntax.statement)
     raise errors.EvaluationError(f"({syntax.engine};…): unknown expression engine (use jp or cel)")
 
 
@@ -93,32 +96,17 @@ def compile_jmespath(statement: str) -> jp.Program:
 
 @dataclass(frozen=True)
 class _CelProgram:
-    source: str
-    program: Any
+    program: cel.Program
 
     def evaluate(self, value: Any, *, bindings: Mapping[str, Any], resolver: jp.Resolver) -> Any:
-        try:
-            return self.program.evaluate({"object": value, "bindings": dict(bindings)})
-        except errors.ToollabError as exc:
-            raise errors.EvaluationError(f"CEL ({self.source}): {exc}") from exc
+        return self.program.evaluate({"object": value, "bindings": dict(bindings)})
 
 
-def _compile_cel(statement: str) -> Evaluator:
-    cel = _cel_engine()
-    if cel is None:
-        raise errors.EvaluationError(
-            f"CEL ({statement}): CEL expressions are not available yet in this toollab build; "
-            "use JMESPath, e.g. (jp;…) or a plain (…)"
-        )
+@functools.lru_cache(maxsize=1024)
+def compile_cel(statement: str) -> Evaluator:
+    """A CEL program over `object` and `bindings`; `bindings.resolve("x")` reads as `bindings["x"]`."""
+    source = _RESOLVE.sub(lambda m: f"bindings[{m.group(1)}]", statement.strip())
     try:
-        return _CelProgram(statement, cel.compile_expression(statement))
-    except errors.ToollabError as exc:
-        raise errors.EvaluationError(f"CEL ({statement}): {exc}") from exc
-
-
-def _cel_engine() -> ModuleType | None:
-    """The shared CEL engine (`toollab.cel`), or None while this build has none."""
-    try:
-        return importlib.import_module("toollab.cel")
-    except ModuleNotFoundError:
-        return None
+        return _CelProgram(cel.compile_expression(source, variables=("object", "bindings")))
+    except errors.CelError as exc:
+        raise errors.CelError(statement.strip(), exc.cause) from exc

@@ -39,7 +39,7 @@ def template_string(text: str, *, scope: dialect.Scope, path: str = "") -> Any:
     if syntax is None:
         return text
     try:
-        evaluator = expressions.compile_syntax(syntax)
+        evaluator = expressions.compile_syntax(syntax, default=scope.engine)
         return evaluator.evaluate(text, bindings=scope.bindings, resolver=scope.resolver)
     except errors.EvaluationError as exc:
         raise errors.EvaluationError(f"{path}: {exc}" if path else str(exc)) from exc

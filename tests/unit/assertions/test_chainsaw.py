@@ -260,3 +260,38 @@ def test_the_whole_object_can_be_a_scalar_check_against_null() -> None:
 def test_literal_part_drops_expressions_for_diffs() -> None:
     tree = {"a": 1, "(b)": 2, "~.c": {"d": 3}, "e->x": {"f": "(g)", "h": "\\(i)\\"}, "\\(j)\\": [{"(k)": 1}]}
     assert chainsaw.literal_part(tree) == {"a": 1, "e": {"h": "(i)"}, "(j)": [{}]}
+
+
+CEL: list[tuple[str, Any]] = [
+    ("a CEL key", {"spec": {"(cel;object.replicas > 2)": True}}),
+    ("a CEL value", {"spec": {"replicas": "(cel; object + 0)"}}),
+    (
+        "CEL reads bindings like kyverno-json",
+        {"(cel; bindings.resolve('want'))": 3, "(cel;bindings.want)": 3},
+    ),
+    (
+        "CEL with the Kubernetes quantity library",
+        {"(cel;quantity('128Mi').isGreaterThan(quantity('64Mi')))": True},
+    ),
+]
+
+
+@pytest.mark.parametrize("expected", [e for _, e in CEL], ids=[n for n, _ in CEL])
+def test_cel_expressions_run_on_the_shared_engine(expected: Any) -> None:
+    assert chainsaw.match(expected, POD, bindings={"want": 3}) == []
+
+
+def test_compiler_cel_makes_bare_parentheses_cel() -> None:
+    assert chainsaw.match({"spec": {"(object.replicas)": 3}}, POD, engine="cel") == []
+    with pytest.raises(
+        errors.EvaluationError, match=r"CEL expression 'length\(containers\)': unknown function"
+    ):
+        chainsaw.match({"spec": {"(length(containers))": 2}}, POD, engine="cel")
+
+
+def test_cel_errors_name_the_expression_and_path() -> None:
+    with pytest.raises(errors.EvaluationError) as raised:
+        chainsaw.compile_tree({"spec": {"(cel;object.replicas >)": 1}})
+    assert str(raised.value).startswith("spec: CEL expression 'object.replicas >': parse error")
+    with pytest.raises(errors.EvaluationError, match=r"spec.replicas: CEL expression 'object.nope'"):
+        chainsaw.match({"spec": {"replicas": "(cel;object.nope)"}}, POD)

@@ -18,7 +18,6 @@ from toollab.suites.chainsaw import model
 
 Body = Mapping[str, Any]
 _CLUSTERS = "several clusters (cluster, clusters) are not supported by toollab"
-_CEL_DEFAULT = "CEL as the default expression engine (compiler: cel) is not available yet in toollab"
 
 
 def find_test_files(root: Path) -> list[Path]:
@@ -90,6 +89,8 @@ def parse_test(doc: Body, *, directory: Path, file: Path) -> model.Test:
         concurrent=spec.get("concurrent") is not False,
         template=_flag(spec, "template", "spec"),
         labels={str(k): str(v) for k, v in _mapping(meta.get("labels") or {}, "metadata.labels").items()},
+        engine=_engine(spec, "compiler", "spec"),
+        namespace_engine=_engine(spec, "namespaceTemplateCompiler", "spec"),
     )
     for reason in _refusals(spec):
         test = model.with_refusal(test, reason)
@@ -108,8 +109,6 @@ def _refusals(spec: Body) -> list[str]:
         if isinstance(body, Mapping):
             if body.get("cluster") or body.get("clusters"):
                 note(_CLUSTERS)
-            if body.get("compiler") == "cel" or body.get("namespaceTemplateCompiler") == "cel":
-                note(_CEL_DEFAULT)
             for key, reason in model.NOT_BUILT.items():
                 if key in body:
                     note(reason)
@@ -137,6 +136,7 @@ def _step(value: Any, path: str, directory: Path) -> model.Step:
         timeouts=_timeouts(item.get("timeouts"), f"{path}.timeouts"),
         skip_delete=_flag(item, "skipDelete", path),
         template=_flag(item, "template", path),
+        engine=_engine(item, "compiler", path),
     )
 
 
@@ -180,6 +180,7 @@ def _operation(value: Any, path: str, allowed: tuple[str, ...]) -> model.Operati
         path=f"{path}.{kind}",
         description=str(entry.get("description") or ""),
         continue_on_error=entry.get("continueOnError") is True,
+        engine=_engine(entry, "compiler", path),
     )
 
 
@@ -188,7 +189,10 @@ def _bindings(item: Body, key: str, path: str) -> tuple[model.Binding, ...]:
     for i, value in enumerate(_list(item, key, path)):
         binding = _mapping(value, f"{path}.{key}[{i}]")
         name = _string(binding, "name", f"{path}.{key}[{i}]", required=True)
-        found.append(model.Binding(name=name, value=binding.get("value")))
+        where = f"{path}.{key}[{i}]"
+        found.append(
+            model.Binding(name=name, value=binding.get("value"), engine=_engine(binding, "compiler", where))
+        )
     return tuple(found)
 
 
@@ -225,6 +229,14 @@ def _configuration_v1alpha2(spec: Body) -> model.Configuration:
         template=part("templating").get("enabled") is not False,
         parallel=parallel if isinstance(parallel, int) else None,
     )
+
+
+def _engine(item: Body, key: str, path: str) -> str | None:
+    """`compiler:` (jp or cel), or None when unset."""
+    value = item.get(key)
+    if value is not None and value not in ("jp", "cel"):
+        raise errors.SpecError(f"{path}.{key}", f"{value!r} is not one of jp, cel")
+    return value
 
 
 def _seconds(value: Any, path: str) -> float:

@@ -63,6 +63,7 @@ class Binding:
 
     name: str
     value: Any
+    engine: str | None = None  # `compiler:` for this value (jp or cel); None: the one in force
 
 
 @dataclass(frozen=True)
@@ -74,6 +75,7 @@ class Operation:
     path: str  # e.g. spec.steps[0].try[2]
     description: str = ""
     continue_on_error: bool = False
+    engine: str | None = None  # `compiler:` jp or cel for bare `(…)`; None: the step's
 
     @property
     def timeout(self) -> float | None:
@@ -95,6 +97,7 @@ class Step:
     timeouts: Timeouts = Timeouts()
     skip_delete: bool | None = None
     template: bool | None = None
+    engine: str | None = None
 
 
 @dataclass(frozen=True)
@@ -117,6 +120,8 @@ class Test:
     concurrent: bool = True
     template: bool | None = None
     labels: Mapping[str, str] = field(default_factory=dict)
+    engine: str | None = None
+    namespace_engine: str | None = None  # namespaceTemplateCompiler
     refused: tuple[str, ...] = ()
 
 
