@@ -75,9 +75,10 @@ class ClusterError(ToollabError):
 
     reason = "ClusterError"
 
-    def __init__(self, message: str, *, status: int | None = None) -> None:
+    def __init__(self, message: str, *, status: int | None = None, detail: str = "") -> None:
         super().__init__(message)
         self.status = status
+        self.detail = detail or message  # the API server's own words, when it answered
 
 
 class NotFound(ClusterError):

@@ -16,31 +16,47 @@ from typing import Any
 from toollab import errors
 from toollab.assertions import dialect, expressions, mismatch
 
+_ITSELF = object()
 
-def template(value: Any, *, scope: dialect.Scope, path: str = "") -> Any:
-    """A copy of `value` with every engine-syntax string replaced by its result."""
+
+def template(value: Any, *, scope: dialect.Scope, input: Any = _ITSELF, path: str = "") -> Any:
+    """A copy of `value` with every engine-syntax string replaced by its result.
+
+    `@` in an expression is the value at the same path in `input`: by default `value` itself
+    (a resource templates against itself); a binding's value templates against null.
+    """
+    here = value if input is _ITSELF else input
     if isinstance(value, Mapping):
+        inner = here if isinstance(here, Mapping) else {}
         return {
-            key: template(item, scope=scope, path=mismatch.child_path(path, str(key)))
+            key: template(item, scope=scope, input=inner.get(key), path=mismatch.child_path(path, str(key)))
             for key, item in value.items()
         }
     if isinstance(value, list):
+        items = here if isinstance(here, list) else []
         return [
-            template(item, scope=scope, path=mismatch.index_path(path, i)) for i, item in enumerate(value)
+            template(
+                item,
+                scope=scope,
+                input=items[i] if i < len(items) else None,
+                path=mismatch.index_path(path, i),
+            )
+            for i, item in enumerate(value)
         ]
     if isinstance(value, str):
-        return template_string(value, scope=scope, path=path)
+        return template_string(value, scope=scope, path=path, at=here)
     return value
 
 
-def template_string(text: str, *, scope: dialect.Scope, path: str = "") -> Any:
-    """The result of `text` when it is an expression, else `text` unchanged."""
+def template_string(text: str, *, scope: dialect.Scope, path: str = "", at: Any = _ITSELF) -> Any:
+    """The result of `text` when it is an expression (`@` is `at`, by default the text), else `text`."""
     syntax = _engine_syntax(text)
     if syntax is None:
         return text
     try:
         evaluator = expressions.compile_syntax(syntax, default=scope.engine)
-        return evaluator.evaluate(text, bindings=scope.bindings, resolver=scope.resolver)
+        current = text if at is _ITSELF else at
+        return evaluator.evaluate(current, bindings=scope.bindings, resolver=scope.resolver)
     except errors.EvaluationError as exc:
         raise errors.EvaluationError(f"{path}: {exc}" if path else str(exc)) from exc
 

@@ -1,8 +1,9 @@
-"""`toollab test DIR...`: run KUTTL-format suites unmodified against the current cluster.
+"""`toollab test DIR...`: run KUTTL suites and Chainsaw tests unmodified against the current cluster.
 
-DIR is a test dir (each subdirectory a test case) or a directory holding `kuttl-test.yaml`.
-Exit 0 when every case passes, 1 otherwise, 2 for bad input (one line, no traceback). The
-kubernetes client is imported inside `run`, so `toollab --help` stays fast.
+DIR is a test dir (each subdirectory a test case) or a directory holding `kuttl-test.yaml`;
+any folder under it holding a `chainsaw-test.yaml` is a Chainsaw test, so a folder mixing the
+two formats runs both. Exit 0 when every test passes, 1 otherwise, 2 for bad input (one line,
+no traceback). The kubernetes client is imported inside `run`, so `toollab --help` stays fast.
 """
 
 from __future__ import annotations
@@ -24,7 +25,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     """kuttl's `test` flags that make sense against an existing cluster."""
     parser.add_argument("dirs", nargs="*", metavar="DIR", help="test dirs, or a dir holding kuttl-test.yaml")
     parser.add_argument(
-        "--config", metavar="FILE", help="a kuttl-test.yaml TestSuite (paths relative to here)"
+        "--config",
+        metavar="FILE",
+        help="a kuttl-test.yaml TestSuite (paths relative to here), or a Chainsaw Configuration",
     )
     parser.add_argument("--timeout", type=_positive, metavar="S", help="seconds per step (default 30)")
     parser.add_argument("--parallel", type=_positive, metavar="N", help="test cases at once (default 8)")
@@ -32,7 +35,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--skip-delete", action="store_true", help="keep namespaces and objects afterwards")
     parser.add_argument("--report", choices=["junit", "xml", "json"], type=str.lower, help="write a report")
     parser.add_argument("--report-name", metavar="NAME", help="report file name (default kuttl-report)")
-    parser.add_argument("--report-granularity", choices=["step", "test"], help="a testcase per step or test")
+    parser.add_argument(
+        "--report-granularity",
+        choices=["step", "test", "operation"],
+        help="a testcase per step (default), per test, or per Chainsaw operation",
+    )
     parser.add_argument("--artifacts-dir", metavar="DIR", help="where the report goes (default: here)")
     parser.add_argument(
         "--template-var",
@@ -46,20 +53,28 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    """Load the suite and all its test cases, run them, write the report; the exit status."""
+    """Load every KUTTL case and Chainsaw test, run them, write the report; the exit status."""
+    from toollab.cli import chainsaw_tests
     from toollab.suites.kuttl import harness
 
     try:
-        suite = build_suite(args)
+        tests = chainsaw_tests.load(args.dirs)
+        chainsaw_config = chainsaw_tests.is_configuration(args.config)
+        if tests or chainsaw_config:
+            args = argparse.Namespace(**{**vars(args), "dirs": chainsaw_tests.kuttl_dirs(args.dirs)})
+        suite = build_suite(args, allow_empty=bool(tests) or chainsaw_config)
         variables = parse_template_vars(args.template_var)
         cases = harness.load_cases(suite, variables=variables, rng=random.Random())
     except (errors.InputError, errors.SpecError) as exc:
         raise main.UsageError(connect.one_line(exc)) from exc
+    if tests and not cases and suite.report_name == model.Suite(test_dirs=()).report_name:
+        suite = dataclasses.replace(suite, report_name=chainsaw_tests.REPORT_NAME)
     _warn([*suite.warnings, *(w for case in cases for w in case.warnings)])
     if args.verbose:
         _warn([note for case in cases for note in case.notes], prefix="note")
+    cluster = connect.live_cluster(args.kubeconfig, args.context)
     runtime = harness.Runtime(
-        cluster=connect.live_cluster(args.kubeconfig, args.context),
+        cluster=cluster,
         emit=lambda line: print(line, flush=True),
         clock=time.monotonic,
         sleep=time.sleep,
@@ -67,9 +82,11 @@ def run(args: argparse.Namespace) -> int:
         verbose=args.verbose,
     )
     try:
-        result = harness.run_suite(suite, cases, runtime)
+        result = _run_both(suite, cases, tests, args=args, runtime=runtime, cluster=cluster)
+    except errors.InputError as exc:
+        raise main.UsageError(connect.one_line(exc)) from exc
     finally:
-        connect.close(runtime.cluster)
+        connect.close(cluster)
     try:
         path = harness.write_report(result, suite)
     except errors.InputError as exc:
@@ -79,13 +96,46 @@ def run(args: argparse.Namespace) -> int:
     return 0 if result.passed else 1
 
 
-def build_suite(args: argparse.Namespace) -> model.Suite:
-    """The suite to run: `--config`, a DIR holding kuttl-test.yaml, ./kuttl-test.yaml, or plain DIRs."""
+def _run_both(
+    suite: model.Suite,
+    cases: list[Any],
+    tests: list[Any],
+    *,
+    args: argparse.Namespace,
+    runtime: Any,
+    cluster: Any,
+) -> Any:
+    """The KUTTL cases (when there are any, or nothing else), then the Chainsaw tests: one result."""
+    from toollab.cli import chainsaw_tests
+    from toollab.reports import suite_results
+    from toollab.suites.kuttl import harness
+
+    started, t0 = runtime.now(), runtime.clock()
+    kuttl = harness.run_suite(suite, cases, runtime) if cases or not tests else None
+    if not tests:
+        return kuttl
+    ran = chainsaw_tests.run(tests, args=args, cluster=cluster, kubeconfig=runtime.kubeconfig)
+    both = (*(kuttl.cases if kuttl else ()), *ran)
+    result = suite_results.SuiteResult(
+        suite.name, started, runtime.clock() - t0, both, kuttl.failure if kuttl else ""
+    )
+    runtime.emit(harness.summary_line(result))
+    return result
+
+
+def build_suite(args: argparse.Namespace, *, allow_empty: bool = False) -> model.Suite:
+    """The suite to run: `--config`, a DIR holding kuttl-test.yaml, ./kuttl-test.yaml, or plain DIRs.
+
+    `allow_empty`: Chainsaw tests were found, so a suite without KUTTL test dirs is fine.
+    """
+    from toollab.cli import chainsaw_tests
     from toollab.suites.kuttl import loading
 
     dirs = [Path(d) for d in args.dirs]
     suite_dirs = [d for d in dirs if loading.is_suite_dir(d)]
-    if args.config:
+    if args.config and chainsaw_tests.is_configuration(args.config):
+        suite = model.Suite(test_dirs=tuple(args.dirs))
+    elif args.config:
         suite = _override_dirs(loading.load_suite(args.config, base_dir=Path(".")), args.dirs)
     elif suite_dirs and len(dirs) > 1:
         raise main.UsageError(f"{suite_dirs[0]} holds {loading.SUITE_FILE}: pass it alone, or use --config")
@@ -95,7 +145,7 @@ def build_suite(args: argparse.Namespace) -> model.Suite:
         suite = _override_dirs(loading.load_suite(loading.SUITE_FILE, base_dir=Path(".")), args.dirs)
     else:
         suite = model.Suite(test_dirs=tuple(args.dirs))
-    if not suite.test_dirs:
+    if not suite.test_dirs and not allow_empty:
         raise main.UsageError("no test directories: pass DIR... or a --config with testDirs")
     return apply_flags(suite, args)
 

@@ -16,16 +16,16 @@ def from_response(status: int, body: bytes | str | None, *, what: str) -> errors
     message = _status_message(body) or f"HTTP {status}"
     text = f"{what}: {message}"
     if status == 404:
-        return errors.NotFound(f"{what} not found", status=status)
+        return errors.NotFound(f"{what} not found", status=status, detail=message)
     if status == 409:
-        return errors.Conflict(text, status=status)
+        return errors.Conflict(text, status=status, detail=message)
     if status in (401, 403):
-        return errors.Forbidden(text, status=status)
+        return errors.Forbidden(text, status=status, detail=message)
     if status in (400, 422):
-        return errors.Invalid(text, status=status)
+        return errors.Invalid(text, status=status, detail=message)
     if status == 429 or status >= 500:
-        return errors.Unavailable(text, status=status)
-    return errors.ClusterError(text, status=status)
+        return errors.Unavailable(text, status=status, detail=message)
+    return errors.ClusterError(text, status=status, detail=message)
 
 
 def from_transport(exc: BaseException, *, what: str) -> errors.Unavailable:

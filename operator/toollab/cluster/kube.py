@@ -26,6 +26,7 @@ from toollab.cluster.port import Object, ObjectRef, ResourceInfo
 JSON = "application/json"
 MERGE_PATCH = "application/merge-patch+json"
 APPLY_PATCH = "application/apply-patch+yaml"
+STRICT = {"fieldValidation": "Strict"}  # unknown or duplicate fields are errors, not warnings
 REQUEST_TIMEOUT = 30.0
 
 
@@ -182,8 +183,9 @@ class KubeCluster:
         query: Mapping[str, Any] | None = None,
         content_type: str = JSON,
         what: str = "",
+        text: bool = False,
     ) -> Any:
-        """One REST call; returns the decoded JSON body; raises ClusterError subclasses."""
+        """One REST call: the decoded JSON body (`text`: the raw text); raises ClusterError subclasses."""
         headers = {"Accept": JSON, "Content-Type": content_type}
         if self.impersonate:
             headers["Impersonate-User"] = self.impersonate
@@ -198,6 +200,8 @@ class KubeCluster:
             raise cluster_errors.from_transport(exc, what=what or path) from exc
         if not 200 <= response.status <= 299:
             raise cluster_errors.from_response(response.status, data, what=what or path)
+        if text:
+            return data.decode("utf-8", errors="replace") if isinstance(data, bytes) else str(data or "")
         return json.loads(data) if data else {}
 
     def path(
@@ -303,6 +307,63 @@ class KubeCluster:
         except errors.NotFound:
             return False
         return True
+
+    # Chainsaw's writes: fields the schema does not know are refused (strict field validation)
+
+    def create(self, obj: Object, *, namespace: str | None) -> dict[str, Any]:
+        """Create only: Conflict when the object already exists."""
+        info, ns, _ = self._target(obj, namespace)
+        body = _with_namespace(obj, ns if info.namespaced else None)
+        result: dict[str, Any] = self.request(
+            "POST", self.path(info, namespace=ns), body=body, query=STRICT, what=str(ObjectRef.of(body))
+        )
+        return result
+
+    def replace(self, obj: Object, *, namespace: str | None) -> dict[str, Any]:
+        """Update (PUT) with the live resourceVersion: fields left out are dropped; NotFound when absent."""
+        info, ns, name = self._target(obj, namespace)
+        body = _with_namespace(obj, ns if info.namespaced else None)
+        what = str(ObjectRef.of(body))
+        live = self.request("GET", self.path(info, namespace=ns, name=name), what=what)
+        body["metadata"] = {**body["metadata"], "resourceVersion": live["metadata"]["resourceVersion"]}
+        result: dict[str, Any] = self.request(
+            "PUT", self.path(info, namespace=ns, name=name), body=body, query=STRICT, what=what
+        )
+        return result
+
+    def merge_patch(self, obj: Object, *, namespace: str | None) -> dict[str, Any]:
+        """A JSON merge patch of an existing object; NotFound when it is absent."""
+        info, ns, name = self._target(obj, namespace)
+        body = _with_namespace(obj, ns if info.namespaced else None)
+        result: dict[str, Any] = self.request(
+            "PATCH",
+            self.path(info, namespace=ns, name=name),
+            body=body,
+            content_type=MERGE_PATCH,
+            query=STRICT,
+            what=str(ObjectRef.of(body)),
+        )
+        return result
+
+    def pod_logs(self, *, name: str, namespace: str, container: str | None, tail: int | None) -> str:
+        """A pod's log (one container, or the default one), the last `tail` lines when set."""
+        info = self.resource("v1", "Pod")
+        query: dict[str, Any] = {"container": container} if container else {}
+        if tail is not None:
+            query["tailLines"] = tail
+        log: str = self.request(
+            "GET",
+            self.path(info, namespace=namespace, name=name, subresource="log"),
+            query=query or None,
+            what=f"logs of Pod {namespace}/{name}",
+            text=True,
+        )
+        return log
+
+    def version(self) -> dict[str, Any]:
+        """The server's /version document."""
+        result: dict[str, Any] = self.request("GET", "/version")
+        return result
 
     def patch_status(
         self, api_version: str, kind: str, *, name: str, namespace: str | None, status: Mapping[str, Any]

@@ -26,6 +26,7 @@ class Granularity(StrEnum):
 
     STEP = "step"  # a testsuite per test case, a testcase per step (kuttl's default)
     TEST = "test"  # a testcase per test case
+    OPERATION = "operation"  # Chainsaw: a testsuite per step, a testcase per operation
 
 
 @dataclass(frozen=True)
@@ -40,6 +41,7 @@ class StepResult:
     message: str = ""
     text: str = ""
     attempts: int = 0
+    operations: tuple[StepResult, ...] = ()  # Chainsaw: one entry per operation of the step
 
 
 @dataclass(frozen=True)
@@ -101,7 +103,7 @@ def _dir_suite(test_dir: str, cases: list[CaseResult], granularity: Granularity)
     if granularity is Granularity.TEST:
         key, children = "testcase", [_test_case(case, classname=PurePath(test_dir).name) for case in cases]
     else:
-        key, children = "testsuite", [_case_suite(case) for case in cases]
+        key, children = "testsuite", [_case_suite(case, granularity) for case in cases]
     return {
         **_counts(children),
         **_when(start, (end - start).total_seconds()),
@@ -110,7 +112,9 @@ def _dir_suite(test_dir: str, cases: list[CaseResult], granularity: Granularity)
     }
 
 
-def _case_suite(case: CaseResult) -> dict[str, Any]:
+def _case_suite(case: CaseResult, granularity: Granularity = Granularity.STEP) -> dict[str, Any]:
+    if granularity is Granularity.OPERATION:
+        return _operations_suite(case)
     testcases = [_step_case(step, classname=case.name) for step in case.steps]
     return {
         **_counts(testcases),
@@ -118,6 +122,31 @@ def _case_suite(case: CaseResult) -> dict[str, Any]:
         "name": case.name,
         "testcase": testcases,
     }
+
+
+def _operations_suite(case: CaseResult) -> dict[str, Any]:
+    """A test case whose steps with operations are suites of them; steps without are testcases."""
+    suites, testcases = [], []
+    for step in case.steps:
+        if not step.operations:
+            testcases.append(_step_case(step, classname=case.name))
+            continue
+        children = [_step_case(op, classname=f"{case.name}/{step.name}") for op in step.operations]
+        suites.append(
+            {
+                **_counts(children),
+                **_when(step.started, step.duration),
+                "name": step.name,
+                "testcase": children,
+            }
+        )
+    counts = _counts(suites) if suites else {"tests": 0, "failures": 0, "skipped": 0}
+    direct = _counts(testcases)
+    node: dict[str, Any] = {key: counts[key] + direct[key] for key in counts}
+    node.update(
+        {**_when(case.started, case.duration), "name": case.name, "testsuite": suites, "testcase": testcases}
+    )
+    return node
 
 
 def _step_case(step: StepResult, *, classname: str) -> dict[str, Any]:

@@ -71,6 +71,49 @@ RESULT = results.SuiteResult(
 )
 
 
+KUTTL_GRANULARITIES = [results.Granularity.STEP, results.Granularity.TEST]
+CHAINSAW_RESULT = results.SuiteResult(
+    name="",
+    started=T0,
+    duration=7.0,
+    cases=(
+        results.CaseResult(
+            "quick-start",
+            "examples",
+            "chainsaw-calm-otter",
+            at(0),
+            6.0,
+            (
+                step(
+                    "create",
+                    FAILED,
+                    0,
+                    2.0,
+                    assertions=1,
+                    message="try 2: assert: v1/ConfigMap chainsaw-calm-otter/paint: mismatch",
+                    text="try 2: assert: " + FAILURE,
+                    operations=(
+                        step("try 1: apply", PASSED, 0, 0.5),
+                        step(
+                            "try 2: assert", FAILED, 0.5, 1.0, assertions=1, message="mismatch", text=FAILURE
+                        ),
+                        step("catch 1: events", PASSED, 1.5, 0.5),
+                    ),
+                ),
+                step("never", SKIPPED, 2.0, 0.0, message="not run: create failed"),
+                step(
+                    "cleanup (create)",
+                    PASSED,
+                    2.0,
+                    0.25,
+                    operations=(step("cleanup 1: script", PASSED, 2.1, 0.1),),
+                ),
+            ),
+        ),
+    ),
+)
+
+
 def golden(name: str, text: str) -> str:
     path = GOLDEN / name
     if os.environ.get("TOOLLAB_UPDATE_GOLDEN"):
@@ -78,13 +121,13 @@ def golden(name: str, text: str) -> str:
     return path.read_text()
 
 
-@pytest.mark.parametrize("granularity", list(results.Granularity))
+@pytest.mark.parametrize("granularity", KUTTL_GRANULARITIES)
 def test_junit_matches_golden(granularity: results.Granularity) -> None:
     text = junit.render_junit(RESULT, granularity=granularity)
     assert text == golden(f"kuttl-report-{granularity}.xml", text)
 
 
-@pytest.mark.parametrize("granularity", list(results.Granularity))
+@pytest.mark.parametrize("granularity", KUTTL_GRANULARITIES)
 def test_json_matches_golden(granularity: results.Granularity) -> None:
     text = json_report.render_json(RESULT, granularity=granularity)
     assert text == golden(f"kuttl-report-{granularity}.json", text)
@@ -152,3 +195,14 @@ def test_control_characters_never_break_the_xml() -> None:
     root = ET.fromstring(junit.render_junit(results.SuiteResult("", T0, 1.0, (noisy,))))
     failure = root.find(".//failure")
     assert failure is not None and failure.text == "bad [31mred"
+
+
+def test_operation_granularity_nests_operations_under_their_steps() -> None:
+    text = junit.render_junit(CHAINSAW_RESULT, granularity=results.Granularity.OPERATION)
+    assert text == golden("chainsaw-report-operation.xml", text)
+    tree = json.loads(json_report.render_json(CHAINSAW_RESULT, granularity=results.Granularity.OPERATION))
+    case = tree["testsuite"][0]["testsuite"][0]
+    assert (tree["tests"], tree["failures"], tree["skipped"]) == (5, 1, 1)  # 4 operations + the skipped step
+    assert [s["name"] for s in case["testsuite"]] == ["create", "cleanup (create)"]
+    assert [c["name"] for c in case["testcase"]] == ["never"]
+    assert case["testsuite"][0]["testcase"][1]["failure"]["text"] == FAILURE

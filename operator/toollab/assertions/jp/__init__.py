@@ -15,7 +15,7 @@ from jmespath import exceptions
 
 from toollab import errors
 from toollab.assertions import documents
-from toollab.assertions.jp import arithmetic, interpreting, lookups, parsing, strings, versions
+from toollab.assertions.jp import arithmetic, interpreting, lookups, metrics, parsing, strings, versions
 
 __all__ = ["FUNCTION_NAMES", "OFFLINE", "UNSUPPORTED_FUNCTIONS", "Program", "Resolver", "compile_expression"]
 
@@ -26,12 +26,11 @@ OFFLINE = lookups.OFFLINE
 UNSUPPORTED_FUNCTIONS = {
     "random": "generates random text from a regular expression",
     "x509_decode": "decodes certificates",
-    "x_metrics_decode": "decodes Prometheus metrics",
 }
 
 
 class ChainsawFunctions(
-    lookups.LookupFunctions,
+    metrics.MetricsFunctions,
     arithmetic.ArithmeticFunctions,
     strings.StringFunctions,
     versions.VersionFunctions,

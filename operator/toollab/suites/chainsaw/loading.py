@@ -15,20 +15,16 @@ from toollab import errors
 from toollab.assertions import documents
 from toollab.assertions.jp import units
 from toollab.suites.chainsaw import model
+from toollab.suites.core import discovery
 
 Body = Mapping[str, Any]
 _CLUSTERS = "several clusters (cluster, clusters) are not supported by toollab"
 
 
 def find_test_files(root: Path) -> list[Path]:
-    """Every chainsaw-test.yaml (or .yml) under `root`, one per folder, in path order."""
-    found = []
-    for folder in sorted({root, *(p for p in root.rglob("*") if p.is_dir())}):
-        for name in model.TEST_FILE_NAMES:
-            if (folder / name).is_file():
-                found.append(folder / name)
-                break
-    return found
+    """Every chainsaw-test.yaml (or .yml) under `root`, `root` included, one per folder, in path order."""
+    folders = sorted({root, *(p for p in root.rglob("*") if p.is_dir())})
+    return [file for folder in folders if (file := discovery.chainsaw_test_file(folder)) is not None]
 
 
 def load_tests(path: Path) -> list[model.Test]:

@@ -12,7 +12,6 @@ from typing import Any
 
 API_GROUP = "chainsaw.kyverno.io"
 TEST_VERSIONS = ("v1alpha1", "v1alpha2")  # Chainsaw 0.2.15 defines Test in v1alpha1 only
-TEST_FILE_NAMES = ("chainsaw-test.yaml", "chainsaw-test.yml")
 
 TRY_OPERATIONS = (
     "apply", "assert", "command", "create", "delete", "describe", "error", "events", "get",

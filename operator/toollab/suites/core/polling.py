@@ -7,8 +7,11 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from typing import TypeVar
 
 from toollab.assertions import verdict
+
+_T = TypeVar("_T")
 
 
 def poll(
@@ -35,3 +38,26 @@ def poll(
         if outcome.passed or outcome.is_final or remaining <= 0:
             return outcome, attempts
         sleep(max(0.0, min(interval - (clock() - started), remaining)))
+
+
+def retry(
+    attempt: Callable[[], _T],
+    *,
+    done: Callable[[_T], bool],
+    timeout: float,
+    interval: float,
+    clock: Callable[[], float] = time.monotonic,
+    sleep: Callable[[float], None] = time.sleep,
+) -> _T:
+    """Call `attempt` until `done(result)` or `timeout` seconds pass (at least once); the last result."""
+    deadline = clock() + timeout
+    while True:
+        result = attempt()
+        if done(result) or clock() >= deadline:
+            return result
+        sleep(min(interval, max(0.0, deadline - clock())))
+
+
+def pause(seconds: float, *, sleep: Callable[[float], None] = time.sleep) -> None:
+    """Wait `seconds` (Chainsaw's `sleep` operation)."""
+    sleep(max(0.0, seconds))

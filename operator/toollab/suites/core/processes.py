@@ -57,6 +57,40 @@ def run(
     return Finished(process.returncode, _decode(raw, keep_output))
 
 
+@dataclass(frozen=True)
+class Captured:
+    """How a process ended, with stdout and stderr kept apart (Chainsaw checks them separately)."""
+
+    exit_code: int | None
+    stdout: str
+    stderr: str
+    timed_out: bool = False
+    start_error: str = ""
+
+
+def capture(argv: Sequence[str], *, cwd: Path, env: Mapping[str, str], timeout: float | None) -> Captured:
+    """Run `argv` to its end (or kill its group at `timeout`), stdout and stderr captured apart."""
+    try:
+        process = subprocess.Popen(  # running the user's command is the point
+            list(argv),
+            cwd=cwd,
+            env=dict(env),
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            start_new_session=True,
+        )
+    except (OSError, ValueError) as exc:
+        return Captured(None, "", "", start_error=str(getattr(exc, "strerror", None) or exc))
+    try:
+        out, err = process.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        kill_group(process)
+        out, err = process.communicate()
+        return Captured(None, _decode(out, True), _decode(err, True), timed_out=True)
+    return Captured(process.returncode, _decode(out, True), _decode(err, True))
+
+
 def _decode(raw: bytes | None, keep: bool) -> str:
     if not keep or not raw:
         return ""
@@ -104,4 +138,4 @@ class Background:
         self._processes.clear()
 
 
-__all__ = ["MAX_OUTPUT_CHARS", "Background", "Finished", "kill_group", "run"]
+__all__ = ["MAX_OUTPUT_CHARS", "Background", "Captured", "Finished", "capture", "kill_group", "run"]

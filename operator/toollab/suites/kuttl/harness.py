@@ -20,29 +20,15 @@ from toollab import errors
 from toollab.cluster import port
 from toollab.reports import json_report, junit
 from toollab.reports import suite_results as results
-from toollab.suites.core import deleting
+from toollab.suites.core import deleting, naming
 from toollab.suites.kuttl import commands, loading, model, steps, suite_setup
 
 CLEANUP_TIMEOUT = 60.0  # seconds to wait for created objects and the namespace to go (never hangs)
-_ADJECTIVES_WORDS = (
-    "amber agile bold brave brisk calm clever cosmic crisp daring eager fancy fluent gentle glad "
-    "grand happy honest jolly keen lively lucky merry mighty nimble noble plucky proud quick "
-    "quiet rapid shiny steady sunny swift tidy vivid warm witty zesty"
-)
-_ADJECTIVES = tuple(_ADJECTIVES_WORDS.split())
-_ANIMALS_WORDS = (
-    "badger beaver bison bobcat camel condor coyote crane dingo dolphin eagle falcon ferret "
-    "gecko heron ibex jackal koala lemur lynx marmot mink moose narwhal ocelot otter panda "
-    "puffin quail raven salmon seal stoat tapir toucan walrus weasel wombat yak zebra"
-)
-_ANIMALS = tuple(_ANIMALS_WORDS.split())
-_SUFFIX = "abcdefghijklmnopqrstuvwxyz0123456789"
 
 
 def namespace_name(rng: random.Random) -> str:
     """A fresh test namespace: `kuttl-<adjective>-<animal>-<4 random [a-z0-9]>` (kuttl >= 0.26)."""
-    suffix = "".join(rng.choice(_SUFFIX) for _ in range(4))
-    return f"kuttl-{rng.choice(_ADJECTIVES)}-{rng.choice(_ANIMALS)}-{suffix}"
+    return naming.pet_name("kuttl", rng, suffix_length=4)
 
 
 @dataclass(frozen=True)

@@ -14,6 +14,7 @@ from typing import Any
 
 from toollab import errors
 from toollab.assertions import documents
+from toollab.suites.core import discovery
 from toollab.suites.kuttl import config, files, model, templates
 
 SUITE_FILE = "kuttl-test.yaml"
@@ -59,7 +60,11 @@ def find_cases(suite: model.Suite) -> list[tuple[str, Path]]:
         root = suite.resolve(test_dir)
         if not root.is_dir():
             raise errors.InputError(f"{test_dir}: test directory not found")
-        cases += [(test_dir, child) for child in sorted(root.iterdir()) if child.is_dir()]
+        cases += [
+            (test_dir, child)
+            for child in sorted(root.iterdir())
+            if child.is_dir() and discovery.chainsaw_test_file(child) is None  # a Chainsaw test, run as one
+        ]
     return cases
 
 
