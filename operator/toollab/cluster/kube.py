@@ -331,13 +331,15 @@ class KubeCluster:
         )
         return result
 
-    def merge_patch(self, obj: Object, *, namespace: str | None) -> dict[str, Any]:
-        """A JSON merge patch of an existing object; NotFound when it is absent."""
+    def merge_patch(
+        self, obj: Object, *, namespace: str | None, subresource: str | None = None
+    ) -> dict[str, Any]:
+        """A JSON merge patch of an existing object (or its `status`…); NotFound when it is absent."""
         info, ns, name = self._target(obj, namespace)
         body = _with_namespace(obj, ns if info.namespaced else None)
         result: dict[str, Any] = self.request(
             "PATCH",
-            self.path(info, namespace=ns, name=name),
+            self.path(info, namespace=ns, name=name, subresource=subresource),
             body=body,
             content_type=MERGE_PATCH,
             query=STRICT,

@@ -36,6 +36,13 @@ class BindingInterpreter(visitor.TreeInterpreter):  # type: ignore[misc]  # unty
         self._root = root
         self._scopes: list[Mapping[str, Any]] = [bindings]
 
+    def visit_multi_select_list(self, node: Node, value: Any) -> Any:
+        # community edition: `[a, b]` builds a list even when the current value is null
+        return [self.visit(child, value) for child in node["children"]]
+
+    def visit_multi_select_dict(self, node: Node, value: Any) -> Any:
+        return {child["value"]: self.visit(child, value) for child in node["children"]}
+
     def visit_variable(self, node: Node, value: Any) -> Any:
         name = node["value"]
         for scope in reversed(self._scopes):

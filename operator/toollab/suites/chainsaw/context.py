@@ -35,8 +35,10 @@ class ChainsawCluster(port.Cluster, Protocol):
         """Update with the live resourceVersion; NotFound when absent."""
         ...
 
-    def merge_patch(self, obj: port.Object, *, namespace: str | None) -> dict[str, Any]:
-        """JSON merge patch of an existing object; NotFound when absent."""
+    def merge_patch(
+        self, obj: port.Object, *, namespace: str | None, subresource: str | None = None
+    ) -> dict[str, Any]:
+        """JSON merge patch of an existing object or one of its subresources; NotFound when absent."""
         ...
 
     def pod_logs(self, *, name: str, namespace: str, container: str | None, tail: int | None) -> str:

@@ -86,7 +86,8 @@ def run_test(
         step_results.append(run.result)
         _emit_step(runtime, name, run)
         failed = "" if run.passed else label
-    cleanup, problems = _clean_up(runs, context, namespace if created_namespace else "", name)
+    namespace = setup.context.namespace
+    cleanup, problems = _clean_up(runs, setup.context, namespace if created_namespace else "", name)
     result = results.CaseResult(
         name,
         test.directory,
@@ -137,7 +138,11 @@ def _set_up(
     started, t0 = runtime.now(), runtime.clock()
     created = False
     try:
-        created = _ensure_namespace(test, context)
+        body = _namespace_object(test, context)
+        if body["metadata"]["name"] != context.namespace:  # the template names the namespace
+            namespace = str(body["metadata"]["name"])
+            context = dataclasses.replace(context, namespace=namespace).bind("namespace", namespace)
+        created = _ensure_namespace(body, context)
         info = {
             "id": 1,
             "scenarioId": scenario_id,
@@ -154,22 +159,24 @@ def _set_up(
     return _Setup(context), created
 
 
-def _ensure_namespace(test: model.Test, context: contexts.Context) -> bool:
-    """Create the test's namespace unless it exists (from `namespaceTemplate` when given); created?"""
+def _namespace_object(test: model.Test, context: contexts.Context) -> dict[str, Any]:
+    """The Namespace to create: `namespaceTemplate`, templated, over `{metadata: {name}}` (may rename it)."""
+    body: dict[str, Any] = {"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": context.namespace}}
+    if test.namespace_template is None:
+        return body
+    template = context.entering(
+        timeouts=model.Timeouts(), skip_delete=None, template=None, engine=test.namespace_engine
+    )
+    rendered = template.evaluate(dict(test.namespace_template), input=dict(test.namespace_template))
+    metadata = {**body["metadata"], **(rendered.get("metadata") or {})}
+    return {**body, **rendered, "apiVersion": "v1", "kind": "Namespace", "metadata": metadata}
+
+
+def _ensure_namespace(body: dict[str, Any], context: contexts.Context) -> bool:
+    """Create the namespace unless it exists (an existing one is used, never deleted); created?"""
     cluster = context.runtime.cluster
     if cluster.get("v1", "Namespace", name=context.namespace, namespace=None) is not None:
         return False
-    body: dict[str, Any] = {"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": context.namespace}}
-    if test.namespace_template is not None:
-        template = context.entering(
-            timeouts=model.Timeouts(), skip_delete=None, template=None, engine=test.namespace_engine
-        )
-        rendered = template.evaluate(dict(test.namespace_template), input=dict(test.namespace_template))
-        body = {
-            **rendered,
-            **body,
-            "metadata": {**(rendered.get("metadata") or {}), "name": context.namespace},
-        }
     cluster.create(body, namespace=None)
     return True
 

@@ -40,7 +40,7 @@ def run(operation: model.Operation, context: contexts.Context) -> list[Written]:
     written = []
     for number, doc in enumerate(resources.load(operation, context), start=1):
         context = context.bind("operation", {**context.bindings.get("operation", {}), "resourceId": number})
-        obj = resources.namespaced(resources.templated(doc, operation, context), context)
+        obj = resources.templated(doc, operation, context)
         result = _write(operation, obj, context)
         for name, value in result.done.outputs.items():  # each resource's outputs reach the next ones
             context = context.bind(name, value)
@@ -53,9 +53,13 @@ def _write(operation: model.Operation, obj: dict[str, Any], context: contexts.Co
     runtime = context.runtime
 
     def attempt() -> Written:
-        made, problem = _attempt(operation.kind, obj, runtime.cluster)
-        created = port.ObjectRef.of(obj) if made and not context.skip_delete else None
-        return Written(_judge(operation, obj, problem, context), created, made)
+        try:  # inside the retry: a kind whose CRD was just applied may take a moment to be served
+            target = resources.namespaced(obj, context)
+        except errors.ClusterError as exc:
+            return Written(_judge(operation, obj, exc.detail, context))
+        made, problem = _attempt(operation, target, runtime.cluster)
+        created = port.ObjectRef.of(target) if made and not context.skip_delete else None
+        return Written(_judge(operation, target, problem, context), created, made)
 
     return polling.retry(
         attempt,
@@ -67,15 +71,17 @@ def _write(operation: model.Operation, obj: dict[str, Any], context: contexts.Co
     )
 
 
-def _attempt(kind: str, obj: dict[str, Any], cluster: contexts.ChainsawCluster) -> tuple[bool, str]:
-    """(created, error text) of one try of `kind` on `obj`."""
-    namespace = (obj.get("metadata") or {}).get("namespace")
+def _attempt(
+    operation: model.Operation, obj: dict[str, Any], cluster: contexts.ChainsawCluster
+) -> tuple[bool, str]:
+    """(created, error text) of one try of the operation on `obj`."""
+    kind, namespace = operation.kind, (obj.get("metadata") or {}).get("namespace")
     try:
         if kind == "create":
             cluster.create(obj, namespace=namespace)
             return True, ""
         if kind == "patch":
-            cluster.merge_patch(obj, namespace=namespace)
+            cluster.merge_patch(obj, namespace=namespace, subresource=operation.body.get("subresource"))
         elif kind == "update":
             cluster.replace(obj, namespace=namespace)
         else:  # apply: create, or merge into what is there
