@@ -41,7 +41,7 @@ def load(dirs: list[str]) -> list[model.Test]:
         root = Path(name)
         if root.is_dir():
             for file in loading.find_test_files(root):
-                tests += loading.load_tests(file)
+                tests += [dataclasses.replace(test, root=name) for test in loading.load_tests(file)]
     return tests
 
 

@@ -106,6 +106,7 @@ class Test:
     name: str
     directory: str
     file: str
+    root: str = ""  # the test dir it was found in (reports group tests by it)
     steps: tuple[Step, ...] = ()
     description: str = ""
     namespace: str = ""

@@ -90,7 +90,7 @@ def run_test(
     cleanup, problems = _clean_up(runs, setup.context, namespace if created_namespace else "", name)
     result = results.CaseResult(
         name,
-        test.directory,
+        test.root or test.directory,
         namespace,
         started,
         runtime.clock() - t0,
@@ -248,7 +248,7 @@ def _not_run(test: model.Test, name: str, started: Any, runtime: contexts.Runtim
     else:
         step = results.StepResult("setup", results.Status.SKIPPED, started, 0.0, message="skip: true")
         runtime.emit(f"{name}  SKIPPED")
-    return results.CaseResult(name, test.directory, "", started, 0.0, (step,))
+    return results.CaseResult(name, test.root or test.directory, "", started, 0.0, (step,))
 
 
 def _skipped(label: str, runtime: contexts.Runtime, *, after: str) -> results.StepResult:
