@@ -21,12 +21,12 @@ from kubernetes import config as k8s_config
 
 from toollab import errors
 from toollab.cluster import errors as cluster_errors
+from toollab.cluster import strict_writes
 from toollab.cluster.port import Object, ObjectRef, ResourceInfo
 
 JSON = "application/json"
 MERGE_PATCH = "application/merge-patch+json"
 APPLY_PATCH = "application/apply-patch+yaml"
-STRICT = {"fieldValidation": "Strict"}  # unknown or duplicate fields are errors, not warnings
 REQUEST_TIMEOUT = 30.0
 
 
@@ -88,7 +88,7 @@ class Credentials:
     password: str | None = None
 
 
-class KubeCluster:
+class KubeCluster(strict_writes.StrictWrites):
     """A Kubernetes API server, acting as the kubeconfig's user or as an impersonated one."""
 
     def __init__(
@@ -257,7 +257,7 @@ class KubeCluster:
     def apply(self, obj: Object, *, namespace: str | None, field_manager: str = "toollab") -> dict[str, Any]:
         """Server-side apply, forcing conflicts (we own what we send)."""
         info, ns, name = self._target(obj, namespace)
-        body = _with_namespace(obj, ns if info.namespaced else None)
+        body = strict_writes.with_namespace(obj, ns if info.namespaced else None)
         result: dict[str, Any] = self.request(
             "PATCH",
             self.path(info, namespace=ns, name=name),
@@ -271,7 +271,7 @@ class KubeCluster:
     def create(self, obj: Object, *, namespace: str | None) -> dict[str, Any]:
         """A plain create (POST): needs only the `create` verb; raises Conflict when it exists."""
         info, ns, _ = self._target(obj, namespace)
-        body = _with_namespace(obj, ns if info.namespaced else None)
+        body = strict_writes.with_namespace(obj, ns if info.namespaced else None)
         created: dict[str, Any] = self.request(
             "POST", self.path(info, namespace=ns), body=body, what=str(ObjectRef.of(body))
         )
@@ -280,7 +280,7 @@ class KubeCluster:
     def create_or_merge(self, obj: Object, *, namespace: str | None) -> tuple[dict[str, Any], bool]:
         """KUTTL's apply: create; when it exists, a JSON merge patch. Returns (object, created)."""
         info, ns, name = self._target(obj, namespace)
-        body = _with_namespace(obj, ns if info.namespaced else None)
+        body = strict_writes.with_namespace(obj, ns if info.namespaced else None)
         what = str(ObjectRef.of(body))
         try:
             return self.create(body, namespace=ns), True
@@ -307,65 +307,6 @@ class KubeCluster:
         except errors.NotFound:
             return False
         return True
-
-    # Chainsaw's writes: fields the schema does not know are refused (strict field validation)
-
-    def create(self, obj: Object, *, namespace: str | None) -> dict[str, Any]:
-        """Create only: Conflict when the object already exists."""
-        info, ns, _ = self._target(obj, namespace)
-        body = _with_namespace(obj, ns if info.namespaced else None)
-        result: dict[str, Any] = self.request(
-            "POST", self.path(info, namespace=ns), body=body, query=STRICT, what=str(ObjectRef.of(body))
-        )
-        return result
-
-    def replace(self, obj: Object, *, namespace: str | None) -> dict[str, Any]:
-        """Update (PUT) with the live resourceVersion: fields left out are dropped; NotFound when absent."""
-        info, ns, name = self._target(obj, namespace)
-        body = _with_namespace(obj, ns if info.namespaced else None)
-        what = str(ObjectRef.of(body))
-        live = self.request("GET", self.path(info, namespace=ns, name=name), what=what)
-        body["metadata"] = {**body["metadata"], "resourceVersion": live["metadata"]["resourceVersion"]}
-        result: dict[str, Any] = self.request(
-            "PUT", self.path(info, namespace=ns, name=name), body=body, query=STRICT, what=what
-        )
-        return result
-
-    def merge_patch(
-        self, obj: Object, *, namespace: str | None, subresource: str | None = None
-    ) -> dict[str, Any]:
-        """A JSON merge patch of an existing object (or its `status`…); NotFound when it is absent."""
-        info, ns, name = self._target(obj, namespace)
-        body = _with_namespace(obj, ns if info.namespaced else None)
-        result: dict[str, Any] = self.request(
-            "PATCH",
-            self.path(info, namespace=ns, name=name, subresource=subresource),
-            body=body,
-            content_type=MERGE_PATCH,
-            query=STRICT,
-            what=str(ObjectRef.of(body)),
-        )
-        return result
-
-    def pod_logs(self, *, name: str, namespace: str, container: str | None, tail: int | None) -> str:
-        """A pod's log (one container, or the default one), the last `tail` lines when set."""
-        info = self.resource("v1", "Pod")
-        query: dict[str, Any] = {"container": container} if container else {}
-        if tail is not None:
-            query["tailLines"] = tail
-        log: str = self.request(
-            "GET",
-            self.path(info, namespace=namespace, name=name, subresource="log"),
-            query=query or None,
-            what=f"logs of Pod {namespace}/{name}",
-            text=True,
-        )
-        return log
-
-    def version(self) -> dict[str, Any]:
-        """The server's /version document."""
-        result: dict[str, Any] = self.request("GET", "/version")
-        return result
 
     def patch_status(
         self, api_version: str, kind: str, *, name: str, namespace: str | None, status: Mapping[str, Any]
@@ -406,15 +347,3 @@ def _in_cluster_client() -> k8s_client.ApiClient:
 def _in_cluster() -> bool:
     """True inside a pod (the service account token is mounted)."""
     return bool(os.environ.get("KUBERNETES_SERVICE_HOST"))
-
-
-def _with_namespace(obj: Object, namespace: str | None) -> dict[str, Any]:
-    """A copy of obj whose metadata.namespace is `namespace` (dropped when None)."""
-    body = dict(obj)
-    meta = dict(body.get("metadata") or {})
-    if namespace:
-        meta["namespace"] = namespace
-    else:
-        meta.pop("namespace", None)
-    body["metadata"] = meta
-    return body

@@ -25,17 +25,20 @@ _NAME = r"^\w+$"
 
 
 class ChainsawCluster(port.Cluster, Protocol):
-    """The cluster as Chainsaw's operations need it: beyond `Cluster`, create, update, patch, logs."""
+    """The cluster as Chainsaw's operations need it: beyond `Cluster`, strict writes, logs, version.
 
-    def create(self, obj: port.Object, *, namespace: str | None) -> dict[str, Any]:
+    Writes validate fields strictly (an unknown field is an error), as Chainsaw's client does.
+    """
+
+    def strict_create(self, obj: port.Object, *, namespace: str | None) -> dict[str, Any]:
         """Create only; Conflict when it exists."""
         ...
 
-    def replace(self, obj: port.Object, *, namespace: str | None) -> dict[str, Any]:
+    def strict_replace(self, obj: port.Object, *, namespace: str | None) -> dict[str, Any]:
         """Update with the live resourceVersion; NotFound when absent."""
         ...
 
-    def merge_patch(
+    def strict_merge_patch(
         self, obj: port.Object, *, namespace: str | None, subresource: str | None = None
     ) -> dict[str, Any]:
         """JSON merge patch of an existing object or one of its subresources; NotFound when absent."""

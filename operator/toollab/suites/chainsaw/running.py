@@ -177,7 +177,7 @@ def _ensure_namespace(body: dict[str, Any], context: contexts.Context) -> bool:
     cluster = context.runtime.cluster
     if cluster.get("v1", "Namespace", name=context.namespace, namespace=None) is not None:
         return False
-    cluster.create(body, namespace=None)
+    cluster.strict_create(body, namespace=None)
     return True
 
 

@@ -78,18 +78,20 @@ def _attempt(
     kind, namespace = operation.kind, (obj.get("metadata") or {}).get("namespace")
     try:
         if kind == "create":
-            cluster.create(obj, namespace=namespace)
+            cluster.strict_create(obj, namespace=namespace)
             return True, ""
         if kind == "patch":
-            cluster.merge_patch(obj, namespace=namespace, subresource=operation.body.get("subresource"))
+            cluster.strict_merge_patch(
+                obj, namespace=namespace, subresource=operation.body.get("subresource")
+            )
         elif kind == "update":
-            cluster.replace(obj, namespace=namespace)
+            cluster.strict_replace(obj, namespace=namespace)
         else:  # apply: create, or merge into what is there
             ref = port.ObjectRef.of(obj)
             if cluster.get(ref.api_version, ref.kind, name=ref.name, namespace=ref.namespace) is None:
-                cluster.create(obj, namespace=namespace)
+                cluster.strict_create(obj, namespace=namespace)
                 return True, ""
-            cluster.merge_patch(obj, namespace=namespace)
+            cluster.strict_merge_patch(obj, namespace=namespace)
     except errors.ClusterError as exc:
         return False, exc.detail  # `$error` is the API server's message, as Chainsaw's client reports it
     return False, ""
