@@ -151,8 +151,7 @@ def judge_values(
         reason=FailureReason.MISMATCH,
         message=f"(no resource): {mismatches[0].describe()}{more}",
         mismatches=tuple(mismatches),
-        expected=dict(expected),
-        subject="(no resource)",
+        subject="(no resource)",  # no expected/actual: there is no object to diff against
     )
 
 
