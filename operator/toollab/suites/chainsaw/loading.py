@@ -18,7 +18,7 @@ from toollab.suites.chainsaw import model
 from toollab.suites.core import discovery
 
 Body = Mapping[str, Any]
-_CLUSTERS = "several clusters (cluster, clusters) are not supported by toollab"
+_CLUSTERS = model.CLUSTERS_REFUSAL
 
 
 def find_test_files(root: Path) -> list[Path]:
@@ -87,6 +87,7 @@ def parse_test(doc: Body, *, directory: Path, file: Path) -> model.Test:
         labels={str(k): str(v) for k, v in _mapping(meta.get("labels") or {}, "metadata.labels").items()},
         engine=_engine(spec, "compiler", "spec"),
         namespace_engine=_engine(spec, "namespaceTemplateCompiler", "spec"),
+        cluster=str(spec["cluster"]) if _is_expression(spec.get("cluster")) else "",
     )
     for reason in _refusals(spec):
         test = model.with_refusal(test, reason)
@@ -94,28 +95,33 @@ def parse_test(doc: Body, *, directory: Path, file: Path) -> model.Test:
 
 
 def _refusals(spec: Body) -> list[str]:
-    """Why a test cannot run in toollab, found anywhere in it (deduplicated, in order)."""
+    """Why a test cannot run in toollab, from its own fields (never from the resources it writes).
+
+    A test-level `cluster` that is an expression is judged when the test runs (it may name the
+    default cluster, "", as Chainsaw's own scenario example does).
+    """
     reasons: list[str] = []
-
-    def note(reason: str) -> None:
-        if reason not in reasons:
-            reasons.append(reason)
-
-    def visit(body: Any) -> None:
-        if isinstance(body, Mapping):
-            if body.get("cluster") or body.get("clusters"):
-                note(_CLUSTERS)
-            for key, reason in model.NOT_BUILT.items():
-                if key in body:
-                    note(reason)
-            for value in body.values():
-                visit(value)
-        elif isinstance(body, list):
-            for item in body:
-                visit(item)
-
-    visit({k: v for k, v in spec.items() if k not in ("bindings", "namespaceTemplate")})
+    levels: list[Any] = [{k: v for k, v in spec.items() if not (k == "cluster" and _is_expression(v))}]
+    for step in spec.get("steps") or []:
+        if isinstance(step, Mapping):
+            levels.append(step)
+            levels += [op for block in ("try", "catch", "finally", "cleanup") for op in step.get(block) or []]
+    levels += list(spec.get("catch") or [])
+    for level in levels:
+        if not isinstance(level, Mapping):
+            continue
+        bodies = [
+            level,
+            *(v for k, v in level.items() if k in model.TRY_OPERATIONS and isinstance(v, Mapping)),
+        ]
+        found = [_CLUSTERS for body in bodies if body.get("cluster") or body.get("clusters")]
+        found += [reason for key, reason in model.NOT_BUILT.items() if key in level]
+        reasons += [reason for reason in found if reason not in reasons]
     return reasons
+
+
+def _is_expression(value: Any) -> bool:
+    return isinstance(value, str) and value.startswith("(") and value.endswith(")")
 
 
 def _step(value: Any, path: str, directory: Path) -> model.Step:

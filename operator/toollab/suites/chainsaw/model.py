@@ -29,6 +29,7 @@ COLLECTOR_OPERATIONS = (
     "sleep",
     "wait",
 )
+CLUSTERS_REFUSAL = "several clusters (cluster, clusters) are not supported by toollab"
 NOT_BUILT = {"proxy": "the proxy operation (it needs real pods and services) is not supported by toollab"}
 
 
@@ -122,6 +123,7 @@ class Test:
     labels: Mapping[str, str] = field(default_factory=dict)
     engine: str | None = None
     namespace_engine: str | None = None  # namespaceTemplateCompiler
+    cluster: str = ""  # an expression naming the cluster: must evaluate to "" (the default cluster)
     refused: tuple[str, ...] = ()
 
 

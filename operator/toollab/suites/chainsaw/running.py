@@ -149,6 +149,8 @@ def _set_up(
             "metadata": {"name": test.name, "labels": dict(test.labels)},
         }
         context = context.bind("test", info).bind_all(scenario).bind_all(test.bindings)
+        if test.cluster and context.evaluate(test.cluster):
+            raise errors.EvaluationError(f"refused: {model.CLUSTERS_REFUSAL} (cluster {test.cluster})")
     except errors.ToollabError as exc:
         message = f"setup: {exc}"
         runtime.emit(f"{name}  setup  failed\n    {message}")

@@ -165,3 +165,15 @@ def test_bad_files_are_input_errors_naming_file_and_field(tmp_path: Path, text: 
 )
 def test_configurations_of_both_versions(tmp_path: Path, text: str, expected: model.Configuration) -> None:
     assert loading.load_configuration(write(tmp_path, text, name=".chainsaw.yaml")) == expected
+
+
+def test_a_cluster_field_inside_a_resource_is_data_not_a_refusal(tmp_path: Path) -> None:
+    file = write(
+        tmp_path,
+        "apiVersion: chainsaw.kyverno.io/v1alpha1\nkind: Test\nmetadata: {name: t}\n"
+        "spec:\n  cluster: ($which)\n"
+        "  steps: [{try: [{apply: {resource: {apiVersion: x/v1, kind: Db, spec: {cluster: main}}}}]}]\n",
+    )
+    [test] = loading.load_tests(file)
+    assert test.refused == ()
+    assert test.cluster == "($which)"  # judged when the test runs: "" is the default cluster
