@@ -16,7 +16,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-from toollab import cel, errors
+from toollab import errors
 from toollab.assertions import jp
 
 _FOREACH = re.compile(r"^~(\w+)?\.(.*)", re.ASCII | re.DOTALL)
@@ -96,7 +96,7 @@ def compile_jmespath(statement: str) -> jp.Program:
 
 @dataclass(frozen=True)
 class _CelProgram:
-    program: cel.Program
+    program: Any  # toollab.cel.Program
 
     def evaluate(self, value: Any, *, bindings: Mapping[str, Any], resolver: jp.Resolver) -> Any:
         return self.program.evaluate({"object": value, "bindings": dict(bindings)})
@@ -105,6 +105,8 @@ class _CelProgram:
 @functools.lru_cache(maxsize=1024)
 def compile_cel(statement: str) -> Evaluator:
     """A CEL program over `object` and `bindings`; `bindings.resolve("x")` reads as `bindings["x"]`."""
+    from toollab import cel  # imported on first use: the engine takes a third of a second to load
+
     source = _RESOLVE.sub(lambda m: f"bindings[{m.group(1)}]", statement.strip())
     try:
         return _CelProgram(cel.compile_expression(source, variables=("object", "bindings")))
