@@ -228,6 +228,9 @@ class FixedResolver:
         ("env('UNSET')", ""),
         ("time_now_utc()", "2024-05-01T12:00:00Z"),
         ("time_since('', '2024-05-01T11:00:00Z', '')", "1h0m0s"),
+        ("x_metrics_decode('# TYPE up gauge\nup 1\nreq{code=\"200\"} 2.5 1000')[0].value", [1, "2.5"]),
+        ("x_metrics_decode('up 1')[0].metric", {"__name__": "up"}),
+        ("x_metrics_decode('up 1')[0].value[0]", 1714564800),
     ],
 )
 def test_lookups_go_through_the_resolver(expression: str, result: Any) -> None:
