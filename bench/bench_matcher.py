@@ -1,4 +1,4 @@
-"""Throughput of the kuttl matcher: an unnamed assert over a 1,000-Pod namespace, offline.
+"""Throughput of the matchers (kuttl, chainsaw): an unnamed assert over a 1,000-Pod namespace, offline.
 
 Prints figures and asserts nothing (`make bench`). Run from a checkout: python bench/bench_matcher.py
 """
@@ -16,7 +16,7 @@ try:
 except ImportError:  # a plain checkout: the source root is operator/
     sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "operator"))
 
-from toollab.assertions import selection, verdict
+from toollab.assertions import dialect, selection, verdict
 from toollab.cluster import objects
 from toollab.reports import text
 from toollab.suites.core import checking
@@ -95,9 +95,34 @@ def main() -> None:
     )
     outcome = check(cluster, doc)
     measure("format_outcome of that failure", None, lambda: text.format_outcome(outcome))
+    print(f"chainsaw dialect, offline, the same {PODS} Pods (JMESPath keys, ~ iteration over containers)")
+    for name, phase in (
+        ("no candidate matches (worst case)", "Succeeded"),
+        ("every candidate matches", "Running"),
+    ):
+        tree = chainsaw_tree(phase)
+        measure(
+            f"check_round: unnamed, no labels, {name}", PODS, lambda t=tree: check(cluster, t, chainsaw=True)
+        )
 
 
-def check(cluster: objects.ObjectsCluster, doc: dict[str, Any]) -> verdict.StepOutcome:
+def chainsaw_tree(phase: str) -> dict[str, Any]:
+    """Checks only the chainsaw dialect can express, over every container of a Pod."""
+    return {
+        "apiVersion": "v1",
+        "kind": "Pod",
+        "spec": {"~.containers": {"image": "(starts_with(@, 'nginx:') && @ || 'other')"}},
+        "status": {f"(phase == '{phase}')": True, "(length(conditions[?status == 'True']))": 2},
+    }
+
+
+def check(
+    cluster: objects.ObjectsCluster, doc: dict[str, Any], *, chainsaw: bool = False
+) -> verdict.StepOutcome:
+    if chainsaw:
+        return checking.check_round(
+            cluster, asserts=[doc], errors=[], namespace=NAMESPACE, dialect=dialect.Dialect.CHAINSAW
+        )
     return checking.check_round(cluster, asserts=[doc], errors=[], namespace=NAMESPACE)
 
 

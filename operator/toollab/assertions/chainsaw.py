@@ -68,8 +68,14 @@ def match(
 
     `engine` is the default expression engine for a bare `(…)`: `jp` (JMESPath) or `cel`.
     """
+    return check_tree(compile_tree(expected, engine=engine), actual, bindings=bindings, resolver=resolver)
+
+
+def check_tree(
+    tree: Node, actual: Any, *, bindings: Mapping[str, Any] | None = None, resolver: jp.Resolver = jp.OFFLINE
+) -> list[Mismatch]:
+    """Every field error of `actual` against a compiled tree (compile once, check many candidates)."""
     found: list[Mismatch] = []
-    tree = compile_tree(expected, engine=engine)
     tree.check(actual, path="", context=Context(bindings or {}, resolver), found=found)
     return found
 

@@ -6,7 +6,7 @@ JMESPath (and CEL) expressions, evaluated with the bindings and resolver of a `S
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
@@ -48,6 +48,19 @@ def match(
             expected, actual, bindings=scope.bindings, resolver=scope.resolver, engine=scope.engine
         )
     return kuttl.match(expected, actual)
+
+
+def matcher(
+    expected: Any, *, dialect: Dialect, scope: Scope | None = None
+) -> Callable[[Any], list[mismatch.Mismatch]]:
+    """`match` against `expected`, compiled once for many candidates; EvaluationError if it cannot compile."""
+    if dialect is Dialect.CHAINSAW:
+        scope = scope or Scope()
+        tree = chainsaw.compile_tree(expected, engine=scope.engine)
+        return lambda actual: chainsaw.check_tree(
+            tree, actual, bindings=scope.bindings, resolver=scope.resolver
+        )
+    return lambda actual: kuttl.match(expected, actual)
 
 
 def literal_part(expected: Mapping[str, Any], *, dialect: Dialect) -> dict[str, Any]:

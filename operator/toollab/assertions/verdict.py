@@ -84,9 +84,13 @@ def judge_assert(
         return not_found(lookup)
     shown = dialects.literal_part(expected, dialect=dialect)
     compared = []
+    try:
+        match = dialects.matcher(expected, dialect=dialect, scope=scope)
+    except errors.EvaluationError as exc:
+        return evaluation_failed(expected, exc, subject=lookup.subject())
     for actual in actuals:  # kuttl: the first matching candidate ends the search
         try:
-            mismatches = dialects.match(expected, actual, dialect=dialect, scope=scope)
+            mismatches = match(actual)
         except errors.EvaluationError as exc:
             return evaluation_failed(expected, exc, subject=object_subject(actual))
         if not mismatches:
@@ -107,9 +111,13 @@ def judge_errors(
     """None when no actual object matches; else a failure naming the first match and counting the rest."""
     shown = dialects.literal_part(expected, dialect=dialect)
     matching = []
+    try:
+        match = dialects.matcher(expected, dialect=dialect, scope=scope)
+    except errors.EvaluationError as exc:
+        return evaluation_failed(expected, exc, subject=lookup.subject())
     for actual in actuals:
         try:
-            if not dialects.match(expected, actual, dialect=dialect, scope=scope):
+            if not match(actual):
                 matching.append(_candidate(shown, actual, []))
         except errors.EvaluationError as exc:
             return evaluation_failed(expected, exc, subject=object_subject(actual))
