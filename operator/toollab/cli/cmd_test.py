@@ -14,10 +14,16 @@ import random
 import sys
 import time
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from toollab import errors
 from toollab.cli import connect, main
+
+if TYPE_CHECKING:  # imported for real inside `run`, to keep `toollab --help` fast
+    from toollab.cluster import kube
+    from toollab.reports import suite_results
+    from toollab.suites.chainsaw import model as chainsaw_model
+    from toollab.suites.kuttl import harness
 from toollab.suites.kuttl import model
 
 
@@ -98,22 +104,22 @@ def run(args: argparse.Namespace) -> int:
 
 def _run_both(
     suite: model.Suite,
-    cases: list[Any],
-    tests: list[Any],
+    cases: list[model.TestCase],
+    tests: list[chainsaw_model.Test],
     *,
     args: argparse.Namespace,
-    runtime: Any,
-    cluster: Any,
-) -> Any:
+    runtime: harness.Runtime,
+    cluster: kube.KubeCluster,
+) -> suite_results.SuiteResult:
     """The KUTTL cases (when there are any, or nothing else), then the Chainsaw tests: one result."""
     from toollab.cli import chainsaw_tests
     from toollab.reports import suite_results
     from toollab.suites.kuttl import harness
 
     started, t0 = runtime.now(), runtime.clock()
-    kuttl = harness.run_suite(suite, cases, runtime) if cases or not tests else None
     if not tests:
-        return kuttl
+        return harness.run_suite(suite, cases, runtime)
+    kuttl = harness.run_suite(suite, cases, runtime) if cases else None
     ran = chainsaw_tests.run(tests, args=args, cluster=cluster, kubeconfig=runtime.kubeconfig)
     both = (*(kuttl.cases if kuttl else ()), *ran)
     result = suite_results.SuiteResult(

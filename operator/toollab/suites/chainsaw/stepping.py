@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
 
 from toollab import errors
 from toollab.cluster import port
@@ -171,6 +170,6 @@ def _bindings(operation: model.Operation) -> list[model.Binding]:
     return found
 
 
-def _shows(block: str, operation: model.Operation, failure: str, runtime: Any) -> bool:
+def _shows(block: str, operation: model.Operation, failure: str, runtime: contexts.Runtime) -> bool:
     """Collector output always shows; a script's or command's when it failed or with -v."""
     return block != "try" or operation.kind not in EXECS or bool(failure) or bool(runtime.verbose)
