@@ -140,3 +140,42 @@ def test_bad_flag_values_exit_2(flag: list[str], capsys: pytest.CaptureFixture[s
     assert caught.value.code == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and err.startswith("toollab test: error: argument")
+
+
+CHAINSAW_TEST = (
+    "apiVersion: chainsaw.kyverno.io/v1alpha1\nkind: Test\nmetadata: {name: NAME}\nspec: {steps: []}\n"
+)
+
+
+def test_chainsaw_tests_are_found_under_each_dir_and_kept_from_kuttl(tmp_path: Path) -> None:
+    from toollab.cli import chainsaw_tests
+
+    (tmp_path / "mixed" / "cs").mkdir(parents=True)
+    (tmp_path / "mixed" / "cs" / "chainsaw-test.yaml").write_text(CHAINSAW_TEST.replace("NAME", "inner"))
+    (tmp_path / "mixed" / "kuttl-case").mkdir()
+    (tmp_path / "alone").mkdir()
+    (tmp_path / "alone" / "chainsaw-test.yaml").write_text(CHAINSAW_TEST.replace("NAME", "alone"))
+    dirs = [str(tmp_path / "mixed"), str(tmp_path / "alone")]
+    tests = chainsaw_tests.load(dirs)
+    assert [(t.name, t.root) for t in tests] == [("inner", dirs[0]), ("alone", dirs[1])]
+    assert chainsaw_tests.kuttl_dirs(dirs) == [dirs[0]]  # a DIR that is a Chainsaw test is not KUTTL's
+
+
+def test_config_may_be_a_chainsaw_configuration_and_flags_win(tmp_path: Path) -> None:
+    from toollab.cli import chainsaw_tests
+
+    config = tmp_path / ".chainsaw.yaml"
+    config.write_text(
+        "apiVersion: chainsaw.kyverno.io/v1alpha2\nkind: Configuration\nmetadata: {name: c}\n"
+        "spec: {namespace: {name: from-config}, timeouts: {assert: 45s}}\n"
+    )
+    assert chainsaw_tests.is_configuration(str(config))
+    assert not chainsaw_tests.is_configuration(str(tmp_path / "missing.yaml"))
+    loaded = chainsaw_tests.configuration(parse(str(tmp_path), "--config", str(config)))
+    assert (loaded.namespace, loaded.timeouts.assert_, loaded.skip_delete) == ("from-config", 45, False)
+    flagged = chainsaw_tests.configuration(
+        parse(str(tmp_path), "--config", str(config), "--namespace", "flag", "--skip-delete")
+    )
+    assert (flagged.namespace, flagged.skip_delete) == ("flag", True)
+    suite = cmd_test.build_suite(parse("--config", str(config)), allow_empty=True)
+    assert suite.test_dirs == ()
