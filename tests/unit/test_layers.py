@@ -15,6 +15,7 @@ LAYERS = {
     "handlers": 7,
     "runner": 6,
     "suites": 5,
+    "scorecard": 5,
     "installers": 4,
     "reports": 4,
     "assertions": 3.5,
@@ -24,7 +25,12 @@ LAYERS = {
     "templating": 2,
     "errors": 1,
 }
-SIBLINGS_APART = [{"installers", "reports"}, {"assertions", "cluster"}, {"model", "templating"}]
+SIBLINGS_APART = [
+    {"suites", "scorecard"},
+    {"installers", "reports"},
+    {"assertions", "cluster"},
+    {"model", "templating"},
+]
 SUITE_CORE = "toollab.suites.core"
 
 

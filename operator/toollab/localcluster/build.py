@@ -19,6 +19,7 @@ from pathlib import Path
 from toollab.localcluster import pins
 
 MIN_FREE_BYTES = 8 * 1024**3
+OPTIONAL = frozenset(t.name for t in pins.OPTIONAL_TOOLS)
 
 
 class BuildError(Exception):
@@ -185,11 +186,27 @@ def build_helm(log: Path) -> None:
     )
 
 
+def build_kube_score(log: Path) -> None:
+    """kube-score (the scorecard's workload checker) with the version stamp its releases carry."""
+    run_go(
+        [
+            "install",
+            "-trimpath",
+            f"-ldflags=-s -w -X main.version={pins.KUBE_SCORE}",
+            f"github.com/zegl/kube-score/cmd/kube-score@v{pins.KUBE_SCORE}",
+        ],
+        cwd=pins.tools_root(),
+        log=log,
+        extra_env={"GOBIN": str(pins.bin_dir())},
+    )
+
+
 STEPS = (
     ("kubernetes", pins.CONTROL_PLANE_BINARIES, build_kubernetes),
     ("etcd", ("etcd",), build_etcd),
     ("kwok", ("kwok",), build_kwok),
     ("helm", ("helm",), build_helm),
+    ("kube-score", ("kube-score",), build_kube_score),
 )
 
 
@@ -209,14 +226,20 @@ def build_all() -> None:
     check_prerequisites()
     pins.bin_dir().mkdir(parents=True, exist_ok=True)
     log = pins.tools_root() / "build.log"
-    by_name = {t.name: t for t in pins.TOOLS}
+    by_name = {t.name: t for t in (*pins.TOOLS, *pins.OPTIONAL_TOOLS)}
     for label, binaries, build in STEPS:
         if all(has_pinned_version(by_name[b]) for b in binaries):
             print(f"tools: {label}: up to date")
             continue
         print(f"tools: {label}: building (log: {log}) ...", flush=True)
         started = time.monotonic()
-        build(log)
+        try:
+            build(log)
+        except BuildError as exc:
+            if all(b in OPTIONAL for b in binaries):
+                print(f"tools: {label}: optional, not built: {exc}", flush=True)
+                continue
+            raise
         missing = [b for b in binaries if not has_pinned_version(by_name[b])]
         if missing:
             raise BuildError(f"{label}: built, but {', '.join(missing)} does not report its pin; see {log}")
