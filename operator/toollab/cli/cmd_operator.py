@@ -40,6 +40,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("--helm", default=os.environ.get("TOOLLAB_HELM", "helm"), help="the helm binary")
     parser.add_argument(
+        "--kube-score",
+        default=os.environ.get("TOOLLAB_KUBE_SCORE", "kube-score"),
+        metavar="PATH",
+        help="the kube-score binary for the scorecard (missing: the scorecard says it is unavailable)",
+    )
+    parser.add_argument(
         "--liveness",
         default=None,
         metavar="URL",
@@ -51,7 +57,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def environment_for(args: argparse.Namespace) -> dict[str, str]:
     """The TOOLLAB_* settings the handlers read (`toollab.handlers.config`), from the flags."""
-    settings = {"TOOLLAB_ALLOW_HTTP": "1" if args.allow_http else "", "TOOLLAB_HELM": args.helm}
+    settings = {
+        "TOOLLAB_ALLOW_HTTP": "1" if args.allow_http else "",
+        "TOOLLAB_HELM": args.helm,
+        "TOOLLAB_KUBE_SCORE": args.kube_score,
+    }
     optional = {
         "TOOLLAB_DEFAULT_SERVICE_ACCOUNT": args.default_service_account,
         "TOOLLAB_TENANT_ROLE": args.tenant_role,

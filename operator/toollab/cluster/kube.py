@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import threading
 import time
 from collections.abc import Mapping
@@ -186,6 +187,23 @@ class KubeCluster(strict_writes.StrictWrites):
         text: bool = False,
     ) -> Any:
         """One REST call: the decoded JSON body (`text`: the raw text); raises ClusterError subclasses."""
+        found = self._call(
+            method, path, body=body, query=query, content_type=content_type, what=what, text=text
+        )
+        return found[0]
+
+    def _call(
+        self,
+        method: str,
+        path: str,
+        *,
+        body: Any = None,
+        query: Mapping[str, Any] | None = None,
+        content_type: str = JSON,
+        what: str = "",
+        text: bool = False,
+    ) -> tuple[Any, tuple[str, ...]]:
+        """One REST call: the decoded body (as `request` returns it) and the server's warnings."""
         headers = {"Accept": JSON, "Content-Type": content_type}
         if self.impersonate:
             headers["Impersonate-User"] = self.impersonate
@@ -201,8 +219,9 @@ class KubeCluster(strict_writes.StrictWrites):
         if not 200 <= response.status <= 299:
             raise cluster_errors.from_response(response.status, data, what=what or path)
         if text:
-            return data.decode("utf-8", errors="replace") if isinstance(data, bytes) else str(data or "")
-        return json.loads(data) if data else {}
+            raw = data.decode("utf-8", errors="replace") if isinstance(data, bytes) else str(data or "")
+            return raw, _warnings(response)
+        return (json.loads(data) if data else {}), _warnings(response)
 
     def path(
         self,
@@ -322,6 +341,22 @@ class KubeCluster(strict_writes.StrictWrites):
         )
         return result
 
+    def namespace_dry_run_warnings(self, name: str, *, labels: Mapping[str, str]) -> tuple[str, ...]:
+        """What the API server warns when `labels` would be set on namespace `name` (nothing changes).
+
+        Pod Security admission answers such a dry-run with the violations of the namespace's pods.
+        """
+        info = self.resource("v1", "Namespace")
+        _, warnings = self._call(
+            "PATCH",
+            self.path(info, namespace=None, name=name),
+            body={"metadata": {"labels": dict(labels)}},
+            content_type=MERGE_PATCH,
+            query={"dryRun": "All"},
+            what=f"namespace {name}",
+        )
+        return warnings
+
     def server_version(self) -> str:
         """The server's gitVersion, e.g. v1.36.3."""
         return str(self.request("GET", "/version").get("gitVersion", ""))
@@ -332,6 +367,21 @@ class KubeCluster(strict_writes.StrictWrites):
             raise errors.Invalid(f"object needs apiVersion, kind and metadata.name: {ref}")
         info = self.resource(ref.api_version, ref.kind)
         return info, (ref.namespace or namespace) if info.namespaced else None, ref.name
+
+
+WARNING = re.compile(r'^\s*\d{3}\s+\S+\s+"((?:[^"\\]|\\.)*)"')
+
+
+def _warnings(response: Any) -> tuple[str, ...]:
+    """The texts of a response's `Warning: 299 - "text"` headers (RFC 7234), in order."""
+    headers = getattr(response, "headers", None) or response.getheaders()
+    values = headers.getlist("Warning") if hasattr(headers, "getlist") else [headers.get("Warning") or ""]
+    found = []
+    for value in values:
+        match = WARNING.match(value or "")
+        if match:
+            found.append(re.sub(r"\\(.)", r"\1", match.group(1)))
+    return tuple(found)
 
 
 def _in_cluster_client() -> k8s_client.ApiClient:

@@ -21,6 +21,7 @@ class OperatorConfig:
     kubeconfig: str | None  # the file the operator's clients read; None: $KUBECONFIG, then in-cluster
     context: str | None = None  # a context of that file; None: its current one
     tenant_role: str | None = None  # ClusterRole granted in target namespaces the operator creates
+    kube_score: str = "kube-score"  # the scorecard's workload checker
 
 
 def _flag(name: str) -> bool:
@@ -36,4 +37,5 @@ def from_environment() -> OperatorConfig:
         kubeconfig=kubeconfigs.first_path(os.environ.get("TOOLLAB_KUBECONFIG")),
         context=os.environ.get("TOOLLAB_CONTEXT") or None,
         tenant_role=os.environ.get("TOOLLAB_TENANT_ROLE") or None,
+        kube_score=os.environ.get("TOOLLAB_KUBE_SCORE", "kube-score"),
     )

@@ -25,6 +25,7 @@ def dependencies(memo: kopf.Memo) -> reconcile.Dependencies:
             helm_path=config.helm_path,
             kubeconfig=memo.helm_kubeconfig,
             tenant_role=config.tenant_role,
+            kube_score=config.kube_score,
         )
         memo.deps = deps
     return deps

@@ -14,6 +14,7 @@ from typing import Any
 
 from toollab import errors
 from toollab.model import durations, fields, step, trial
+from toollab.model import schedule as schedules
 
 # Limits shared with the CRD (tests/unit/test_crd.py holds the two in step).
 MAX_STEPS = 50
@@ -47,6 +48,9 @@ def parse_trial(body: Body) -> trial.ToolTrial:
         steps=_steps(spec),
         timeout_seconds=_timeout(spec),
         cleanup=_cleanup(spec),
+        schedule=_schedule(spec),
+        suspend=fields.boolean(spec, "suspend", "spec", False),
+        history_limit=_history_limit(spec),
     )
 
 
@@ -67,6 +71,9 @@ def find_problems(body: Body) -> list[errors.SpecError]:
         lambda: _service_account(spec),
         lambda: _timeout(spec),
         lambda: _cleanup(spec),
+        lambda: _schedule(spec),
+        lambda: fields.boolean(spec, "suspend", "spec", False),
+        lambda: _history_limit(spec),
         lambda: _unique_names(items),
         lambda: _dialect(spec, "spec", step.DIALECTS[0]),
     ]
@@ -188,6 +195,29 @@ def _cleanup(spec: Body) -> trial.Cleanup:
         raise errors.SpecError(f"{path}.policy", f"{fields.show(policy)} is not one of {', '.join(choices)}")
     ttl = fields.integer(cleanup, "ttlSecondsAfterFinished", path, default=None, minimum=0)
     return trial.Cleanup(policy=trial.CleanupPolicy(policy), ttl_seconds_after_finished=ttl)
+
+
+def _schedule(spec: Body) -> schedules.Schedule | None:
+    value = spec.get("schedule")
+    if value is None:
+        return None
+    parsed = schedules.parse_schedule(value, path="spec.schedule")
+    cleanup = spec.get("cleanup")
+    if isinstance(cleanup, Mapping) and cleanup.get("ttlSecondsAfterFinished") is not None:
+        raise errors.SpecError(
+            "spec.cleanup.ttlSecondsAfterFinished",
+            "deletes the trial after a run, but spec.schedule runs it again: set one or the other",
+        )
+    return parsed
+
+
+def _history_limit(spec: Body) -> int:
+    limit: int = fields.integer(
+        spec, "historyLimit", "spec", default=schedules.DEFAULT_HISTORY_LIMIT, minimum=1
+    )
+    if limit > schedules.MAX_HISTORY_LIMIT:
+        raise errors.SpecError("spec.historyLimit", f"{limit} is more than {schedules.MAX_HISTORY_LIMIT}")
+    return limit
 
 
 # --- spec.steps ---------------------------------------------------------------------------

@@ -181,6 +181,7 @@ class RunInfo:
     namespace_created: bool = False
     service_account: str | None = None
     stage: Stage = Stage.STARTED
+    scheduled: bool = False  # started by spec.schedule, not by a new generation
 
     def to_raw(self) -> dict[str, Any]:
         """The stored form (None deletes a key in a merge patch)."""
@@ -192,6 +193,7 @@ class RunInfo:
             "namespaceCreated": self.namespace_created,
             "serviceAccount": self.service_account,
             "stage": str(self.stage),
+            "scheduled": True if self.scheduled else None,  # None deletes it in the merge patch
         }
 
     @classmethod
@@ -209,6 +211,7 @@ class RunInfo:
             namespace_created=raw.get("namespaceCreated") is True,
             service_account=stored.as_str(raw.get("serviceAccount")) or None,
             stage=read_enum(Stage, raw.get("stage"), Stage.STARTED),
+            scheduled=raw.get("scheduled") is True,
         )
 
 

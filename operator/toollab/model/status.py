@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, TypeVar
 
+from toollab.model import history as histories
+from toollab.model import scorecard as scorecards
 from toollab.model import stored
 from toollab.model.conditions import (
     MESSAGE_LIMIT,
@@ -102,6 +104,9 @@ class TrialStatus:
     footprint: Footprint | None = None
     run: RunInfo | None = None
     inventory: Inventory = field(default_factory=Inventory)
+    history: tuple[histories.HistoryEntry, ...] = ()  # newest first
+    scorecard: scorecards.Scorecard | None = None
+    next_run_at: datetime | None = None  # the next scheduled run, when spec.schedule is set
 
     @property
     def passed_text(self) -> str:
@@ -136,6 +141,13 @@ class TrialStatus:
             footprint=_sub(raw, "footprint", Footprint.from_raw),
             run=_sub(raw, "run", RunInfo.from_raw),
             inventory=_sub(raw, "inventory", Inventory.from_raw) or Inventory(),
+            history=tuple(
+                e
+                for e in (histories.HistoryEntry.from_raw(h) for h in _items(raw, "history"))
+                if e is not None
+            ),
+            scorecard=_sub(raw, "scorecard", scorecards.Scorecard.from_raw),
+            next_run_at=stored.parse_time(raw.get("nextRunAt")),
         )
 
     def to_patch(self) -> dict[str, Any]:
@@ -157,4 +169,7 @@ class TrialStatus:
             "footprint": None if self.footprint is None else self.footprint.to_raw(),
             "run": None if self.run is None else self.run.to_raw(),
             "inventory": self.inventory.to_raw(),
+            "history": [entry.to_raw() for entry in self.history],
+            "scorecard": None if self.scorecard is None else self.scorecard.to_raw(),
+            "nextRunAt": write_time(self.next_run_at),
         }

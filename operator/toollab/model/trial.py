@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
+from toollab.model import schedule as schedules
 from toollab.model import step
 
 GROUP = "toollab.dev"
@@ -118,6 +119,14 @@ class ToolTrial:
     steps: tuple[step.Step, ...]
     timeout_seconds: float
     cleanup: Cleanup = field(default_factory=Cleanup)
+    schedule: schedules.Schedule | None = None  # spec.schedule: run again at these times
+    suspend: bool = False  # spec.suspend: no scheduled runs while true
+    history_limit: int = schedules.DEFAULT_HISTORY_LIMIT  # spec.historyLimit: runs kept in status.history
+
+    @property
+    def is_scheduled(self) -> bool:
+        """Whether scheduled runs are on (a schedule, not suspended)."""
+        return self.schedule is not None and not self.suspend
 
     @property
     def labels(self) -> dict[str, str]:

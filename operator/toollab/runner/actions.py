@@ -19,6 +19,7 @@ class StartRun:
     generation: int
     delay: float = 0.0
     why: str = "new generation"
+    scheduled: bool = False  # spec.schedule asked for this run (same generation)
 
 
 @dataclass(frozen=True)
@@ -60,6 +61,14 @@ class Finish:
 
 
 @dataclass(frozen=True)
+class Score:
+    """Run the scorecard's checkers on what this run installed (after the verdict, before cleanup)."""
+
+    delay: float = 0.0
+    why: str = "the install has no scorecard yet"
+
+
+@dataclass(frozen=True)
 class PostRunCleanup:
     """Uninstall after the verdict, as spec.cleanup.policy asks."""
 
@@ -83,4 +92,14 @@ class Idle:
     why: str = "done"
 
 
-Action = StartRun | EnsureNamespace | Install | RunStepAttempt | Finish | PostRunCleanup | ExpireTrial | Idle
+Action = (
+    StartRun
+    | EnsureNamespace
+    | Install
+    | RunStepAttempt
+    | Finish
+    | Score
+    | PostRunCleanup
+    | ExpireTrial
+    | Idle
+)

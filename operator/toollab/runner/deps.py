@@ -8,11 +8,11 @@ from __future__ import annotations
 import datetime
 import threading
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from toollab.cluster import port
-from toollab.installers import base
+from toollab.installers import base, process
 
 
 class OperatorCluster(port.Cluster, Protocol):
@@ -30,6 +30,14 @@ class OperatorCluster(port.Cluster, Protocol):
 
     def impersonating(self, user: str | None) -> OperatorCluster:
         """The same server, acting as `user` (None: as the operator)."""
+        ...
+
+    def namespace_dry_run_warnings(self, name: str, *, labels: Mapping[str, str]) -> tuple[str, ...]:
+        """The API server's warnings for setting `labels` on a namespace, without setting them."""
+        ...
+
+    def server_version(self) -> str:
+        """The API server's gitVersion."""
         ...
 
 
@@ -65,6 +73,8 @@ class Dependencies:
     )
     pause: Callable[[float], None] = _pause
     clock: Callable[[], datetime.datetime] = _clock  # when an attempt's work ended (step durations)
+    kube_score: str = "kube-score"  # the scorecard's workload checker (name on PATH, or a path)
+    runner: process.ProcessRunner = field(default_factory=process.SubprocessRunner)  # for the checkers
 
     def user_for(self, namespace: str, service_account: str | None) -> str | None:
         """The identity a trial acts as: its ServiceAccount, or the operator when None."""

@@ -13,7 +13,7 @@ from toollab import errors, installers
 from toollab.cluster import port
 from toollab.installers import base, objects
 from toollab.model import status, trial
-from toollab.runner import access, actions, footprint, transitions, trial_steps
+from toollab.runner import access, actions, footprint, scoring, transitions, trial_steps, verdicts
 from toollab.runner.deps import Dependencies, Event
 
 
@@ -38,10 +38,15 @@ def perform(
     user = _user(deps, tool_trial, current)
     if isinstance(action, actions.StartRun):
         new = transitions.start_run(
-            tool_trial, current, now=now, default_service_account=deps.default_service_account
+            tool_trial,
+            current,
+            now=now,
+            default_service_account=deps.default_service_account,
+            scheduled=action.scheduled,
         )
+        what = "scheduled run" if action.scheduled else "run"
         return Performed(
-            new, (Event("Normal", "RunStarted", f"run of generation {tool_trial.generation} started"),)
+            new, (Event("Normal", "RunStarted", f"{what} of generation {tool_trial.generation} started"),)
         )
     if isinstance(action, actions.EnsureNamespace):
         return Performed(ensure_namespace(action, tool_trial=tool_trial, current=current, deps=deps, now=now))
@@ -53,6 +58,8 @@ def perform(
         )
     if isinstance(action, actions.Finish):
         return finish(action, tool_trial=tool_trial, current=current, deps=deps, user=user, now=now)
+    if isinstance(action, actions.Score):
+        return Performed(*scoring.score(tool_trial, current, deps=deps, user=user, now=now))
     if isinstance(action, actions.PostRunCleanup):
         return post_run_cleanup(tool_trial=tool_trial, current=current, deps=deps, user=user, now=now)
     if isinstance(action, actions.ExpireTrial):
@@ -194,12 +201,13 @@ def finish(
     with_footprint = replace(
         current, footprint=_footprint_or_none(tool_trial, current, deps=deps, user=user) or current.footprint
     )
-    new = transitions.finish(with_footprint, action.verdict, action.reason, action.message, now=now)
+    finished = transitions.finish(with_footprint, action.verdict, action.reason, action.message, now=now)
+    new, regressed = verdicts.conclude(tool_trial, finished)
     kind = "Normal" if action.verdict is status.Result.PASSED else "Warning"
     reason = {status.Result.PASSED: "TrialPassed", status.Result.FAILED: "AssertionsFailed"}.get(
         action.verdict, "TrialError"
     )
-    return Performed(new, (Event(kind, reason, action.message),))
+    return Performed(new, (Event(kind, reason, action.message), *regressed))
 
 
 def _footprint_or_none(

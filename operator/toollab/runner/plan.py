@@ -19,6 +19,7 @@ from toollab.runner.actions import (
     Install,
     PostRunCleanup,
     RunStepAttempt,
+    Score,
     StartRun,
 )
 
@@ -31,6 +32,7 @@ __all__ = [
     "Install",
     "PostRunCleanup",
     "RunStepAttempt",
+    "Score",
     "StartRun",
     "backoff_seconds",
     "next_action",
@@ -63,6 +65,13 @@ def backoff_seconds(attempts: int) -> float:
     if attempts <= 0:
         return 0.0
     return min(BACKOFF_FIRST * 2.0 ** (attempts - 1), BACKOFF_MAX)
+
+
+def needs_score(current: status.TrialStatus) -> bool:
+    """Whether this run installed something that has no scorecard yet."""
+    if current.run is None or current.install is None or not current.inventory.entries:
+        return False
+    return current.scorecard is None or current.scorecard.run_started_at != current.run.started_at
 
 
 def _steps_match(tool_trial: trial.ToolTrial, current: status.TrialStatus) -> bool:
@@ -119,8 +128,15 @@ def _after_verdict(
     tool_trial: trial.ToolTrial, current: status.TrialStatus, *, stage: status.Stage, now: datetime
 ) -> Action:
     passed = current.result is status.Result.PASSED
+    if stage is status.Stage.FINISHED and needs_score(current):
+        return Score()
     if stage is status.Stage.FINISHED and tool_trial.cleanup.wants_uninstall(passed=passed):
         return PostRunCleanup()
+    if tool_trial.schedule is not None and not tool_trial.suspend and current.run is not None:
+        due = tool_trial.schedule.next_after(current.run.started_at)
+        if now >= due:
+            return StartRun(generation=tool_trial.generation, scheduled=True, why="a scheduled run is due")
+        return Idle(delay=(due - now).total_seconds(), why=f"next scheduled run at {due.isoformat()}")
     ttl = tool_trial.cleanup.ttl_seconds_after_finished
     if ttl is None or current.finished_at is None:
         return Idle(delay=None, why=f"finished: {current.result}")

@@ -14,7 +14,7 @@ from typing import Any
 
 from toollab import errors
 from toollab.model import parse, status, trial
-from toollab.runner import actions, execute, plan, transitions
+from toollab.runner import actions, execute, plan, transitions, verdicts
 from toollab.runner.deps import Dependencies, Event
 
 __all__ = ["CleanupResult", "Dependencies", "Event", "PassResult", "clean_up", "has_work", "reconcile_once"]
@@ -153,7 +153,8 @@ def _perform(
             return execute.Performed(transitions.retrying(current, exc.reason, str(exc), now=now))
         message = f"{_stage_of(action)}: {exc}"
         finished = transitions.finish(current, status.Result.ERROR, exc.reason, message, now=now)
-        return execute.Performed(finished, (Event("Warning", exc.reason, message),))
+        recorded, regressed = verdicts.conclude(tool_trial, finished)
+        return execute.Performed(recorded, (Event("Warning", exc.reason, message), *regressed))
 
 
 def _remember_release(

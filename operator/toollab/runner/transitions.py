@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import datetime, timedelta
 
+from toollab.model import history as histories
+from toollab.model import scorecard as scorecards
 from toollab.model import status, stored, trial
 
 S = status.ConditionStatus
@@ -22,8 +24,10 @@ def start_run(
     *,
     now: datetime,
     default_service_account: str | None = None,
+    scheduled: bool = False,
 ) -> status.TrialStatus:
-    """A fresh run of the trial's generation; the verdict, observedGeneration and inventory carry over.
+    """A fresh run of the trial's generation; the verdict, observedGeneration, inventory, history and
+    last scorecard carry over.
 
     The run acts as spec.serviceAccountName, else `default_service_account` (the operator's
     --default-service-account), else (None) as the operator itself.
@@ -36,6 +40,7 @@ def start_run(
         target_namespace=namespace,
         namespace_created=_created_namespace(current.inventory, namespace),
         service_account=tool_trial.service_account or default_service_account,
+        scheduled=scheduled,
     )
     fresh = status.TrialStatus(
         observed_generation=current.observed_generation,
@@ -46,8 +51,10 @@ def start_run(
         total=len(tool_trial.steps),
         run=run,
         inventory=current.inventory,
+        history=current.history,
+        scorecard=current.scorecard,
     )
-    message = f"run of generation {tool_trial.generation} started"
+    message = f"run of generation {tool_trial.generation} started" + (" (scheduled)" if scheduled else "")
     return _running(
         fresh, status.Phase.PENDING, Reason.PROGRESSING, message, now=now, installed=Reason.PROGRESSING
     )
@@ -167,6 +174,34 @@ def finish(
     if run.stage in (status.Stage.STARTED, status.Stage.NAMESPACE_READY):
         extra.append(_condition(T.INSTALLED, S.FALSE, reason, message, finished, now))
     return replace(finished, conditions=status.merge_conditions(current.conditions, (*kstatus, *extra)))
+
+
+def record_run(
+    current: status.TrialStatus, *, limit: int, next_run_at: datetime | None = None
+) -> status.TrialStatus:
+    """After a verdict: the run joins status.history (newest first, at most `limit`); the next
+    scheduled run's time is shown."""
+    run = _run(current)
+    if current.finished_at is None:
+        return current
+    entry = histories.HistoryEntry(
+        started_at=run.started_at,
+        finished_at=current.finished_at,
+        result=str(current.result),
+        passed=current.passed,
+        total=current.total,
+        time_to_ready_seconds=current.time_to_ready_seconds,
+        version=current.install.version if current.install else "",
+        generation=run.generation,
+        scheduled=run.scheduled,
+    )
+    history = histories.record(current.history, entry, limit=limit)
+    return replace(current, history=history, next_run_at=next_run_at)
+
+
+def scored(current: status.TrialStatus, card: scorecards.Scorecard) -> status.TrialStatus:
+    """The scorecard of this run's install is in."""
+    return replace(current, scorecard=card)
 
 
 def spec_invalid(

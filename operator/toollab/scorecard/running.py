@@ -26,6 +26,7 @@ from toollab.model import records, scorecard, trial
 from toollab.scorecard import chart_checks, helm_lint, kube_score, pod_security
 
 Result = tuple[scorecard.CheckerRun, tuple[scorecard.Finding, ...]]
+WarningsFor = Callable[[str], list[str]]  # namespace -> the API server's Pod Security warnings
 TIMEOUT_SECONDS = 120.0
 # The kinds kube-score has checks for; anything else in an inventory is not given to it.
 SCORED_KINDS = frozenset(

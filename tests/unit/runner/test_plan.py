@@ -10,7 +10,7 @@ import pytest
 
 from tests.unit.model import samples
 from tests.unit.model.samples import body_with
-from toollab.model import parse, status, trial
+from toollab.model import parse, scorecard, status, trial
 from toollab.runner import plan
 from toollab.runner import transitions as tr
 
@@ -53,11 +53,18 @@ def passing(current: status.TrialStatus, *indexes: int, when: float = 2) -> stat
     return current
 
 
-def finished(verdict: status.Result, *, when: float = 10) -> status.TrialStatus:
+def finished(verdict: status.Result, *, when: float = 10, scored: bool = True) -> status.TrialStatus:
     reason = {Result.PASSED: Reason.PASSED, Result.FAILED: Reason.ASSERTIONS_FAILED}.get(
         verdict, Reason.TIMEOUT
     )
-    return tr.finish(passing(installed(), 0, 1, 2), verdict, reason, "m", now=at(when))
+    done = tr.finish(passing(installed(), 0, 1, 2), verdict, reason, "m", now=at(when))
+    return score(done, now=at(when)) if scored else done
+
+
+def score(current: status.TrialStatus, *, now: datetime) -> status.TrialStatus:
+    """The scorecard of the current run, with nothing found (what the Score action records)."""
+    assert current.run is not None
+    return tr.scored(current, scorecard.assemble((), run_started_at=current.run.started_at, checked_at=now))
 
 
 # --- starting and installing ----------------------------------------------------------------
@@ -206,6 +213,20 @@ def test_post_run_cleanup_follows_the_policy(policy: str, verdict: status.Result
     assert action == (plan.PostRunCleanup() if cleans else plan.Idle(delay=None, why=f"finished: {verdict}"))
 
 
+def test_a_verdict_on_an_install_is_scored_before_cleanup() -> None:
+    unscored = finished(Result.PASSED, scored=False)
+    assert plan.next_action(TRIAL, unscored, now=at(11)) == plan.Score()
+    earlier = replace(unscored, scorecard=finished(Result.PASSED, when=5).scorecard)
+    later_run = replace(earlier, run=replace(earlier.run, started_at=at(6)))  # the card is an older run's
+    assert plan.next_action(TRIAL, later_run, now=at(11)) == plan.Score()
+
+
+def test_a_run_that_installed_nothing_has_nothing_to_score() -> None:
+    started = tr.start_run(TRIAL, status.TrialStatus(), now=T0)
+    errored = tr.finish(started, Result.ERROR, Reason.INSTALL_FAILED, "m", now=at(1))
+    assert not plan.needs_score(errored)
+
+
 def test_the_run_deadline_no_longer_matters_after_the_verdict() -> None:
     tool_trial = make_trial({"spec.cleanup": {"policy": "Retain"}})
     assert isinstance(plan.next_action(tool_trial, finished(Result.PASSED), now=at(3600 * 24)), plan.Idle)
@@ -274,6 +295,8 @@ def perform(
             return tr.step_attempt_failed(current, index, f"step {index} not yet", now=now)
         case plan.Finish(verdict=verdict, reason=reason, message=message):
             return tr.finish(current, verdict, reason, message, now=now)
+        case plan.Score():
+            return score(current, now=now)
         case plan.PostRunCleanup():
             return tr.cleaned_up(current, now=now)
     raise AssertionError(action)
@@ -292,7 +315,7 @@ def test_a_whole_passing_run() -> None:
         "StartRun", "EnsureNamespace", "Install",
         "RunStepAttempt(0)", "RunStepAttempt(0)", "RunStepAttempt(0)",
         "RunStepAttempt(1)", "RunStepAttempt(2)",
-        "Finish", "PostRunCleanup", "Idle",
+        "Finish", "Score", "PostRunCleanup", "Idle",
     ]  # fmt: skip
     final = seen[-1][1]
     assert (final.phase, final.result, final.passed_text) == (status.Phase.PASSED, Result.PASSED, "3/3")
@@ -301,7 +324,7 @@ def test_a_whole_passing_run() -> None:
 
 def test_a_whole_failing_run() -> None:
     seen = drive(TRIAL, {0: [True], 1: [False] * 100, 2: []})
-    assert names(seen)[-2:] == ["Finish", "Idle"]  # DeleteOnSuccess keeps a failure to inspect
+    assert names(seen)[-3:] == ["Finish", "Score", "Idle"]  # DeleteOnSuccess keeps a failure to inspect
     final = seen[-1][1]
     assert (final.phase, final.result, final.passed_text) == (status.Phase.FAILED, Result.FAILED, "1/3")
     assert [s.phase for s in final.steps] == [

@@ -202,6 +202,9 @@ def test_a_trial_has_work_until_its_verdict_and_again_after_a_spec_change() -> N
         "observedGeneration": 1,
         "finishedAt": "2026-11-21T12:00:00Z",
     }
+    assert reconcile.has_work(finished, now=NOW)  # the install is scored first
+    started = finished["status"]["run"]["startedAt"]
+    finished["status"]["scorecard"] = {"runStartedAt": started, "checkedAt": "2026-11-21T12:00:01Z"}
     assert not reconcile.has_work(finished, now=NOW)  # Retain: nothing more to do
     changed = {**finished, "metadata": {**finished["metadata"], "generation": 2}}
     assert reconcile.has_work(changed, now=NOW)  # a new generation: a new run

@@ -1,0 +1,70 @@
+"""The `Score` action: run the scorecard's checkers on this run's install and keep what they found.
+
+Never fails the trial: its verdict is already written. A checker that cannot run is reported in
+the scorecard as Unavailable or Failed, and an error reading the cluster yields a scorecard that
+says so.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from toollab import errors
+from toollab.model import scorecard, status, trial
+from toollab.runner import transitions
+from toollab.runner.deps import Dependencies, Event
+from toollab.scorecard import pod_security, running
+
+
+def score(
+    tool_trial: trial.ToolTrial,
+    current: status.TrialStatus,
+    *,
+    deps: Dependencies,
+    user: str | None,
+    now: datetime,
+) -> tuple[status.TrialStatus, tuple[Event, ...]]:
+    """The status with this run's scorecard, and an event summing it up per checker."""
+    run = current.run
+    if run is None:
+        return current, ()
+    install = running.Install(
+        trial=tool_trial,
+        namespace=run.target_namespace,
+        inventory=current.inventory.entries,
+        cluster=deps.cluster_for(user),
+        allow_http=deps.allow_http,
+    )
+    checkers = running.Checkers(runner=deps.runner, helm=deps.helm_path, kube_score=deps.kube_score)
+    try:
+        server = deps.cluster.server_version()
+        results = running.score(
+            install, checkers=checkers, pod_security_warnings=_warnings_of(deps), server=server
+        )
+    except errors.ToollabError as exc:
+        failed = scorecard.CheckerRun("scorecard", "", scorecard.CheckerState.FAILED, message=str(exc))
+        results = ((failed, ()),)
+    card = scorecard.assemble(results, run_started_at=run.started_at, checked_at=max(now, deps.clock()))
+    return transitions.scored(current, card), (Event("Normal", "Scored", summary(card)),)
+
+
+def summary(card: scorecard.Scorecard) -> str:
+    """One line per checker, joined: "kube-score 1.20.0: 7 critical, 2 passed; helm-lint ...: clean"."""
+    parts = []
+    for run in card.checkers:
+        name = f"{run.name} {run.version}".strip()
+        if run.state is not scorecard.CheckerState.RAN:
+            parts.append(f"{name}: {run.state}")
+            continue
+        counts = [(run.critical, "critical"), (run.warning, "warning"), (run.info, "info")]
+        found = ", ".join(f"{n} {word}" for n, word in counts if n)
+        parts.append(f"{name}: {found or 'clean'}, {run.passed} passed")
+    return "; ".join(parts)
+
+
+def _warnings_of(deps: Dependencies) -> running.WarningsFor:
+    def warnings(namespace: str) -> list[str]:
+        labels = pod_security.dry_run_labels()
+        return list(deps.cluster.namespace_dry_run_warnings(namespace, labels=labels))
+
+    return warnings
