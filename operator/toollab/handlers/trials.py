@@ -61,10 +61,10 @@ def run_trial(
             return
         known = None if wakeup.is_set() else result.body  # a spec change since: read afresh
         delay = IDLE_SECONDS if result.delay is None else result.delay
-        _wait(stopped, wakeup, delay)
+        wait_or_wake(stopped, wakeup, delay)
 
 
-def _wait(stopped: kopf.DaemonStopped, wakeup: threading.Event, delay: float) -> None:
+def wait_or_wake(stopped: kopf.DaemonStopped, wakeup: threading.Event, delay: float) -> None:
     """Sleep up to `delay` seconds, ending early when stopped or woken."""
     deadline = _now() + datetime.timedelta(seconds=delay)
     while not stopped and not wakeup.is_set():

@@ -62,12 +62,13 @@ def test_kustomization_lists_existing_files_and_the_crd() -> None:
         "ClusterRole",
         "ClusterRoleBinding",
         "CustomResourceDefinition",
+        "CustomResourceDefinition",
         "Deployment",
         "Namespace",
         "ServiceAccount",
     ]
-    (crd,) = by_kind("CustomResourceDefinition")
-    assert crd["metadata"]["name"] == "tooltrials.toollab.dev"
+    crds = sorted(c["metadata"]["name"] for c in by_kind("CustomResourceDefinition"))
+    assert crds == ["tooltrials.toollab.dev", "tooltrialsets.toollab.dev"]
 
 
 def test_every_namespaced_object_is_in_toollab_system() -> None:

@@ -1,0 +1,60 @@
+"""Kopf handlers for ToolTrialSet: one loop per set, woken by a spec change or a change of a cell.
+
+Each handler delegates to `toollab.runner.sets` and posts the events it is given. Deleting a set
+deletes its cells through their owner references (the garbage collector), and each cell cleans
+up under its own finalizer.
+"""
+
+from __future__ import annotations
+
+import datetime
+import threading
+from typing import Any
+
+import kopf
+
+from toollab.handlers import outcomes, trials
+from toollab.model import trial as trial_model
+from toollab.model import trialset
+from toollab.runner import sets
+
+RESOURCE = (trial_model.GROUP, trial_model.VERSION, trialset.PLURAL)
+TRIALS = (trial_model.GROUP, trial_model.VERSION, trial_model.PLURAL)
+IDLE_SECONDS = 60.0
+
+
+def _now() -> datetime.datetime:
+    return datetime.datetime.now(datetime.UTC)
+
+
+def _wakeup(memo: kopf.Memo, key: str) -> threading.Event:
+    events: dict[str, threading.Event] = memo.setdefault("set_wakeups", {})
+    return events.setdefault(key, threading.Event())
+
+
+@kopf.daemon(*RESOURCE, id="expand", cancellation_backoff=2.0, cancellation_timeout=10.0)
+def run_trial_set(
+    *, name: str, namespace: str | None, body: kopf.Body, memo: Any, stopped: kopf.DaemonStopped, **_: Any
+) -> None:
+    """Drive one set: a pass, then wait as long as the pass asks (a cell's change ends the wait)."""
+    wakeup = _wakeup(memo, f"{namespace}/{name}")
+    deps = outcomes.dependencies(memo)
+    while not stopped:
+        wakeup.clear()
+        result = sets.reconcile_set(name=name, namespace=namespace or "", deps=deps, now=_now())
+        outcomes.post_events(body, result.events)
+        if result.gone:
+            return
+        trials.wait_or_wake(stopped, wakeup, IDLE_SECONDS if result.delay is None else result.delay)
+
+
+@kopf.on.update(*RESOURCE, id="wake", field="spec")
+def wake_trial_set(*, name: str, namespace: str | None, memo: Any, **_: Any) -> None:
+    """A spec change is acted on at once."""
+    _wakeup(memo, f"{namespace}/{name}").set()
+
+
+@kopf.on.event(*TRIALS, id="cell-changed", labels={trialset.LABEL_SET: kopf.PRESENT})
+def cell_changed(*, namespace: str | None, labels: kopf.Labels, memo: Any, **_: Any) -> None:
+    """A cell's status moved: its set sums it at once."""
+    _wakeup(memo, f"{namespace}/{labels[trialset.LABEL_SET]}").set()
