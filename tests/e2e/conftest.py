@@ -52,7 +52,7 @@ def operator_kubeconfig(kube: Any, kubeconfig: str, tmp_path_factory: pytest.Tem
 def operator_args(operator_kubeconfig: str) -> list[str]:
     """`toollab operator` as the Deployment runs it, plus what the tests need: their kubeconfig, helm
     from the tools cache, and http for the test chart servers."""
-    helm = ["--helm", str(chartserver.helm_path())]
+    helm = ["--helm", str(chartserver.helm_path()), "--kube-score", str(chartserver.kube_score_path())]
     return [*shipped.deployment_args(), "--kubeconfig", operator_kubeconfig, "--allow-http", *helm]
 
 
