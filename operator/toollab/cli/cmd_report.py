@@ -49,6 +49,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         metavar="FILE",
         help="read ToolTrials from a YAML or JSON file ('-' for standard input), not the cluster",
     )
+    parser.add_argument(
+        "--compare",
+        metavar="A,B[,...]",
+        help="show these trials (NAME or NAMESPACE/NAME) side by side, grouped by category",
+    )
     connect.add_arguments(parser)
 
 
@@ -64,7 +69,15 @@ def run(args: argparse.Namespace) -> int:
         print(f"toollab report: {describe_cluster_error(exc)}", file=sys.stderr)
         return 1
     rows = scoreboard.build_rows(bodies)
-    text = render(args.format, rows, color=wants_color(args))
+    compared = args.compare is not None
+    if compared:
+        from toollab.reports import compare
+
+        try:
+            rows = compare.select(rows, compare.parse_names(args.compare))
+        except errors.InputError as exc:
+            raise main.UsageError(str(exc)) from exc
+    text = render(args.format, rows, color=wants_color(args), compared=compared)
     return write(text, args.output)
 
 
@@ -139,12 +152,13 @@ def describe_cluster_error(exc: errors.ToollabError) -> str:
     return str(exc)
 
 
-def render(fmt: str, rows: list[Any], *, color: bool) -> str:
-    """The report text in one of FORMATS."""
-    from toollab.reports import scoreboard
+def render(fmt: str, rows: list[Any], *, color: bool, compared: bool = False) -> str:
+    """The report text in one of FORMATS; `compared`: the rows are --compare's candidates."""
 
     if fmt == "json":
-        return scoreboard.render_json(rows)
+        from toollab.reports import trials_json
+
+        return trials_json.render_json(rows)
     if fmt == "junit":
         from toollab.reports import trials_junit
 
@@ -153,7 +167,11 @@ def render(fmt: str, rows: list[Any], *, color: bool) -> str:
         from toollab.reports import html
 
         now = datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M UTC")
-        return html.render_html(rows, generated_at=now)
+        return html.render_html(rows, generated_at=now, compared=compared)
+    if compared:
+        from toollab.reports import compare
+
+        return compare.render_text(rows)
     from toollab.reports import table
 
     return table.render_table(rows, color=color)

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import jinja2
 
-from toollab.reports import quantities, scoreboard
+from toollab.reports import compare, lab, quantities, scoreboard
 
 TEMPLATE = "report.html.j2"
 BAR_AREA = 300.0  # px available to the longest bar
@@ -69,23 +69,44 @@ MEASURES = (
 )
 
 
-def render_html(rows: Sequence[scoreboard.Row], *, generated_at: str, title: str = "toollab report") -> str:
-    """The whole page for these rows; `generated_at` is printed as given (the caller owns the clock)."""
+def render_html(
+    rows: Sequence[scoreboard.Row],
+    *,
+    generated_at: str,
+    title: str = "toollab report",
+    compared: bool = False,
+) -> str:
+    """The whole page for these rows; `generated_at` is printed as given (the caller owns the clock).
+
+    `compared`: the rows are candidates picked with --compare (the side-by-side view comes first).
+    """
     template = _environment().from_string(_template_source())
     return template.render(
         title=title,
         generated_at=generated_at,
         rows=rows,
+        compared=compared,
         summary=scoreboard.summarize(rows),
         summary_line=scoreboard.summary_line(scoreboard.summarize(rows)),
         charts=[build_chart(rows, m) for m in MEASURES] if rows else [],
+        groups=[
+            (category, group, compare.side_by_side(group)) for category, group in compare.by_category(rows)
+        ],
+        sparklines={row.label: sparkline(row.history) for row in rows},
         format_seconds=scoreboard.format_seconds,
+        cpu_text=compare.cpu_text,
+        memory_text=compare.memory_text,
+        trend=lab.trend,
     )
 
 
 def build_chart(rows: Sequence[scoreboard.Row], measure: Measure) -> Chart:
-    """Bars scaled to the largest value; a trial without the value gets an "n/a" row, no bar."""
-    values = [measure.value(row) for row in rows]
+    """Bars sorted by value (largest first) and scaled to the largest; a trial without the value
+    gets an "n/a" row at the end, with no bar."""
+    valued = [(row, measure.value(row)) for row in rows]
+    valued.sort(key=lambda pair: (pair[1] is None, -(pair[1] or 0.0), pair[0].label))
+    rows = [row for row, _ in valued]
+    values = [value for _, value in valued]
     largest = max((v for v in values if v is not None), default=0.0)
     bars = tuple(
         Bar(
@@ -103,9 +124,41 @@ def build_chart(rows: Sequence[scoreboard.Row], measure: Measure) -> Chart:
 
 
 def chart_label(row: scoreboard.Row) -> str:
-    """The bar label, like "falco 9.1.0", trimmed to fit the label column."""
-    label = f"{row.tool} {row.version}".strip()
+    """The bar label: the trial ("lab/falco"), trimmed to fit the label column."""
+    label = row.label
     return label if len(label) <= 24 else label[:23] + "…"
+
+
+@dataclass(frozen=True)
+class Sparkline:
+    """A trial's runs, oldest first: a polyline of time to ready and a dot per verdict."""
+
+    points: str  # "x,y x,y ..." for <polyline>
+    dots: tuple[tuple[float, float, str, str], ...]  # x, y, outcome, tooltip
+    width: int
+    height: int
+
+
+SPARK_STEP, SPARK_HEIGHT = 22, 36
+
+
+def sparkline(runs: Sequence[lab.Run]) -> Sparkline | None:
+    """The history as a small inline chart; None without history."""
+    ordered = list(reversed(runs))
+    if not ordered:
+        return None
+    slowest = max((r.time_to_ready or 0.0 for r in ordered), default=0.0) or 1.0
+    dots, points = [], []
+    for i, run in enumerate(ordered):
+        x = 8 + i * SPARK_STEP
+        y = SPARK_HEIGHT - 8 - (24 * (run.time_to_ready or 0.0) / slowest)
+        text = f"{run.started_at}: {run.result}, ready in {scoreboard.format_seconds(run.time_to_ready)}"
+        dots.append(
+            (float(x), round(y, 1), run.result if run.result in scoreboard.VERDICTS else "Pending", text)
+        )
+        if run.time_to_ready is not None:
+            points.append(f"{x},{round(y, 1)}")
+    return Sparkline(" ".join(points), tuple(dots), 16 + (len(ordered) - 1) * SPARK_STEP, SPARK_HEIGHT)
 
 
 def _environment() -> jinja2.Environment:

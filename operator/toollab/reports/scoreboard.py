@@ -7,11 +7,12 @@ has no status at all): a missing field becomes None or "", never an exception.
 from __future__ import annotations
 
 import datetime
-import json
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
+
+from toollab.reports import lab
 
 API_VERSION = "toollab.dev/v1alpha1"
 KIND = "ToolTrial"
@@ -63,6 +64,15 @@ class Row:
     message: str
     started_at: str
     finished_at: str
+    category: str = ""
+    history: tuple[lab.Run, ...] = ()
+    hygiene: lab.Hygiene | None = None
+    leftovers: int | None = None
+
+    @property
+    def label(self) -> str:
+        """How charts and side-by-side views name the trial: "lab/falco"."""
+        return f"{self.namespace}/{self.name}" if self.namespace else self.name
 
     @property
     def passed_text(self) -> str:
@@ -135,6 +145,10 @@ def build_row(body: Mapping[str, Any]) -> Row:
         message=_ready(status).get("message", ""),
         started_at=started,
         finished_at=finished,
+        category=lab.read_category(body),
+        history=lab.read_history(status),
+        hygiene=lab.read_hygiene(status),
+        leftovers=lab.read_leftovers(status),
     )
 
 
@@ -149,57 +163,6 @@ def summarize(rows: Iterable[Row]) -> Summary:
         running=counts["Running"],
         pending=counts["Pending"],
     )
-
-
-def row_to_dict(row: Row) -> dict[str, Any]:
-    """A row as JSON-ready data, camelCase like the ToolTrial status it came from."""
-    fp = row.footprint
-    return {
-        "namespace": row.namespace,
-        "name": row.name,
-        "tool": row.tool,
-        "version": row.version or None,
-        "appVersion": row.app_version or None,
-        "phase": row.phase or None,
-        "result": row.result or None,
-        "outcome": row.outcome,
-        "passed": row.passed,
-        "total": row.total,
-        "passedText": row.passed_text or None,
-        "timeToReadySeconds": row.time_to_ready,
-        "runSeconds": row.run_seconds,
-        "footprint": {
-            "pods": fp.pods,
-            "containers": fp.containers,
-            "cpuRequests": fp.cpu_requests,
-            "memoryRequests": fp.memory_requests,
-            "privilegedContainers": fp.privileged_containers,
-            "hostPathVolumes": fp.host_path_volumes,
-            "clusterScopedObjects": fp.cluster_scoped_objects,
-        },
-        "steps": [
-            {
-                "name": s.name,
-                "phase": s.phase,
-                "attempts": s.attempts,
-                "seconds": s.seconds,
-                "message": s.message or None,
-            }
-            for s in row.steps
-        ],
-        "reason": row.reason or None,
-        "message": row.message or None,
-        "startedAt": row.started_at or None,
-        "finishedAt": row.finished_at or None,
-    }
-
-
-def render_json(rows: Iterable[Row]) -> str:
-    """The scoreboard as a JSON document: `{"summary": {...}, "trials": [...]}`."""
-    rows = list(rows)
-    summary = summarize(rows)
-    document = {"summary": vars(summary), "trials": [row_to_dict(r) for r in rows]}
-    return json.dumps(document, indent=2) + "\n"
 
 
 def summary_line(summary: Summary) -> str:

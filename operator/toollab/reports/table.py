@@ -13,7 +13,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from toollab.reports import scoreboard
+from toollab.reports import compare, lab, scoreboard
 
 OUTCOME_STYLES = {
     "Passed": "green",
@@ -67,12 +67,15 @@ def build_table(rows: Sequence[scoreboard.Row]) -> Table:
         "PRIV",
         "CLUSTER-SCOPED",
     ]
+    with_trend = any(row.history for row in rows)
+    headers += ["TREND"] if with_trend else []
     for header in (["NAMESPACE", "NAME"] if with_namespace else ["NAME"]) + headers:
         numeric = header in {"READY-IN", "PODS", "PRIV", "CLUSTER-SCOPED"}
         table.add_column(header, justify="right" if numeric else "left", no_wrap=True)
     for row in rows:
         cells = [row.namespace, row.name] if with_namespace else [row.name]
-        table.add_row(*cells, *_cells(row))
+        trend = [lab.trend(row.history) or NONE] if with_trend else []
+        table.add_row(*cells, *_cells(row), *trend)
     return table
 
 
@@ -86,8 +89,8 @@ def _cells(row: scoreboard.Row) -> list[str | Text]:
         row.passed_text or NONE,
         scoreboard.format_seconds(row.time_to_ready),
         _count(fp.pods),
-        fp.cpu_requests or NONE,
-        fp.memory_requests or NONE,
+        compare.cpu_text(row),
+        compare.memory_text(row),
         _count(fp.privileged_containers),
         _count(fp.cluster_scoped_objects),
     ]

@@ -46,11 +46,31 @@ def test_bars_are_scaled_to_the_largest_value() -> None:
     rows = trial_samples.load_rows()
     chart = html.build_chart(rows, html.MEASURES[0])  # time to ready: falco 45.3s, litmus 18.5s, linkerd n/a
     widths = {bar.label: bar.width for bar in chart.bars}
-    assert widths["falco 9.1.0"] == html.BAR_AREA
-    assert widths["litmuschaos 3.28.1"] == pytest.approx(html.BAR_AREA * 18.5 / 45.3)
-    assert [bar.text for bar in chart.bars] == ["45.3s", "n/a", "18.5s"]
+    assert widths["lab/falco"] == html.BAR_AREA
+    assert widths["lab/litmus"] == pytest.approx(html.BAR_AREA * 18.5 / 45.3)
     memory = html.build_chart(rows, html.MEASURES[3])
-    assert [bar.text for bar in memory.bars] == ["512Mi", "n/a", "128Mi"]
+    assert [bar.text for bar in memory.bars] == ["512Mi", "128Mi", "n/a"]
+
+
+def test_bars_are_sorted_by_value_and_labelled_by_trial() -> None:
+    chart = html.build_chart(trial_samples.load_rows(), html.MEASURES[0])
+    assert [(bar.label, bar.text) for bar in chart.bars] == [
+        ("lab/falco", "45.3s"),
+        ("lab/litmus", "18.5s"),
+        ("mesh/linkerd", "n/a"),
+    ]  # largest first; a trial without the value last
+    assert [bar.y for bar in chart.bars] == [0, html.ROW_HEIGHT, 2 * html.ROW_HEIGHT]
+
+
+def test_chart_and_table_print_a_quantity_the_same_way() -> None:
+    body = trial_samples.trial(
+        "big", phase="Passed", footprint={"cpuRequests": "1500m", "memoryRequests": "1536Mi"}
+    )
+    page = html.render_html(scoreboard.build_rows([body]), generated_at="now")
+    # the scoreboard, the side-by-side view and the chart all print 1.5Gi and 1.5 cores
+    assert page.count(">1.5Gi<") == 3 and page.count("1.5Gi</text>") == 1
+    assert page.count(">1.5<") == 3 and page.count("1.5</text>") == 1
+    assert "1536Mi" not in page and "1500m" not in page
 
 
 def test_user_text_is_escaped() -> None:

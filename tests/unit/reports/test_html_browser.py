@@ -14,8 +14,9 @@ from pathlib import Path
 import pytest
 
 from tests.unit.reports import trial_samples
-from toollab.reports import html
+from toollab.reports import html, scoreboard
 
+CANDIDATES = trial_samples.DATA / "candidates.yaml"
 PASSED_GREEN = (0x1A, 0x7F, 0x37)  # --passed in report.html.j2: the falco bars
 
 
@@ -61,6 +62,39 @@ def test_screenshot_shows_the_report(tmp_path: Path, report_file: Path) -> None:
     not_white = sum(1 for p in pixels if p != (255, 255, 255))
     assert not_white > 0.02 * len(pixels), "the screenshot is (nearly) blank"
     assert sum(1 for p in pixels if p == PASSED_GREEN) > 500, "no green bars or badges were drawn"
+
+
+@pytest.fixture(scope="module")
+def comparison_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Two service-mesh candidates with a history and a scorecard, side by side."""
+    rows = scoreboard.build_rows(trial_samples.load_bodies(CANDIDATES))
+    path = tmp_path_factory.mktemp("compare") / "compare.html"
+    path.write_text(html.render_html(rows, generated_at="2026-11-21 10:05 UTC", compared=True))
+    return path
+
+
+def test_the_comparison_shows_both_candidates_their_history_and_scorecards(
+    tmp_path: Path, comparison_file: Path
+) -> None:
+    done = run_chromium(tmp_path, comparison_file, "--dump-dom")
+    assert done.returncode == 0, done.stderr[-2000:]
+    dom = done.stdout
+    assert dom.index("Candidates side by side") < dom.index("<h2>Scoreboard</h2>")  # the view comes first
+    for text in ("lab/mesh-a", "lab/mesh-b", "service-mesh", "✓✗✓", "kube-score 1.20.0", "hostPath volumes"):
+        assert text in dom, text
+    assert dom.count('<svg class="spark"') == 2  # one history line per candidate
+    assert dom.count('<circle class="Failed"') == 1  # mesh-a's failed run in the middle
+
+
+def test_screenshot_of_the_comparison(tmp_path: Path, comparison_file: Path) -> None:
+    png = tmp_path / "compare.png"
+    done = run_chromium(tmp_path, comparison_file, f"--screenshot={png}")
+    assert done.returncode == 0 and png.exists(), done.stderr[-2000:]
+    width, height, pixels = decode_png(png.read_bytes())
+    assert (width, height) == (1200, 900)
+    assert sum(1 for p in pixels if p != (255, 255, 255)) > 0.02 * len(pixels), (
+        "the screenshot is (nearly) blank"
+    )
 
 
 def decode_png(data: bytes) -> tuple[int, int, list[tuple[int, int, int]]]:

@@ -7,7 +7,7 @@ import json
 import pytest
 
 from tests.unit.reports import trial_samples
-from toollab.reports import scoreboard
+from toollab.reports import scoreboard, trials_json
 
 
 def test_rows_carry_what_the_status_reports() -> None:
@@ -137,7 +137,7 @@ def test_format_seconds(seconds: float | None, text: str) -> None:
 
 
 def test_json_report_is_the_scoreboard_as_data() -> None:
-    document = json.loads(scoreboard.render_json(trial_samples.load_rows()))
+    document = json.loads(trials_json.render_json(trial_samples.load_rows()))
     assert document["summary"] == {
         "total": 3,
         "passed": 1,

@@ -14,9 +14,9 @@ TRIALS_FILE = DATA / "trials.yaml"
 GOLDEN = DATA / "golden"
 
 
-def load_bodies() -> list[dict[str, Any]]:
-    """The three ToolTrial bodies of trials.yaml."""
-    return [dict(b) for b in scoreboard.collect_trials(yaml.safe_load_all(TRIALS_FILE.read_text()))]
+def load_bodies(path: Path = TRIALS_FILE) -> list[dict[str, Any]]:
+    """The ToolTrial bodies of a sample file (default: the three of trials.yaml)."""
+    return [dict(b) for b in scoreboard.collect_trials(yaml.safe_load_all(path.read_text()))]
 
 
 def load_rows() -> list[scoreboard.Row]:
