@@ -22,6 +22,9 @@ def conclude(
         next_run = tool_trial.schedule.next_after(finished.run.started_at)
     recorded = transitions.record_run(finished, limit=tool_trial.history_limit, next_run_at=next_run)
     found = history.regression(recorded.history)
-    if found is None:
+    again = finished.run is not None and any(
+        e.started_at == finished.run.started_at for e in finished.history
+    )
+    if found is None or again:  # a run concluded twice (an error after its verdict) warns once
         return recorded, ()
     return recorded, (Event("Warning", REGRESSED, history.describe_regression(*found)),)

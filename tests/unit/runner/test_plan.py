@@ -356,3 +356,46 @@ def test_the_sample_trial_is_what_these_tests_assume() -> None:
     assert [s.name for s in TRIAL.steps] == ["running", "chaos", "smoke"]
     assert TRIAL.cleanup == trial.Cleanup(trial.CleanupPolicy.DELETE_ON_SUCCESS, 3600)
     assert samples.TRIAL["metadata"]["generation"] == 3
+
+
+# --- schedules --------------------------------------------------------------------------------
+
+
+def scheduled(text: str = "@every 60s", **changes: Any) -> trial.ToolTrial:
+    return make_trial({"spec.schedule": text, "spec.cleanup": {"policy": "Retain"}, **changes})
+
+
+def test_a_scheduled_trial_waits_for_its_next_run_then_starts_it() -> None:
+    done = finished(Result.PASSED)  # the run started at T0
+    assert plan.next_action(scheduled(), done, now=at(11)) == plan.Idle(
+        delay=49.0, why=f"next scheduled run at {at(60).isoformat()}"
+    )
+    due = plan.next_action(scheduled(), done, now=at(60))
+    assert due == plan.StartRun(generation=3, scheduled=True, why="a scheduled run is due")
+
+
+def test_missed_runs_while_the_operator_was_down_start_once() -> None:
+    action = plan.next_action(scheduled(), finished(Result.FAILED), now=at(3600 * 5))
+    assert isinstance(action, plan.StartRun) and action.scheduled
+
+
+def test_a_suspended_schedule_idles_until_something_changes() -> None:
+    suspended = scheduled(**{"spec.suspend": True})
+    assert plan.next_action(suspended, finished(Result.PASSED), now=at(3600)) == plan.Idle(
+        delay=None, why="finished: Passed"
+    )
+
+
+def test_a_scheduled_run_cleans_up_and_is_scored_before_the_next_one() -> None:
+    tool_trial = scheduled(**{"spec.cleanup": {"policy": "Delete"}})
+    unscored = finished(Result.PASSED, scored=False)
+    assert plan.next_action(tool_trial, unscored, now=at(100)) == plan.Score()
+    assert plan.next_action(tool_trial, finished(Result.PASSED), now=at(100)) == plan.PostRunCleanup()
+
+
+def test_a_scheduled_start_keeps_history_and_marks_the_run() -> None:
+    done = finished(Result.PASSED)
+    recorded = tr.record_run(done, limit=10)
+    again = tr.start_run(scheduled(), recorded, now=at(60), scheduled=True)
+    assert again.history == recorded.history and again.run is not None and again.run.scheduled
+    assert again.scorecard == done.scorecard and again.phase is status.Phase.PENDING
