@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from prometheus_client import REGISTRY
 
 from tests.e2e import trials
 from tests.e2e.conftest import wait_for
@@ -74,8 +75,14 @@ def test_a_passed_run_followed_by_a_failed_one_posts_regressed(
             lambda: [e for e in trials.events(kube, "nightly", namespace) if e["reason"] == "Regressed"],
             timeout=20,
         )
+        gauge = REGISTRY.get_sample_value(
+            "toollab_trial_regressed", {"namespace": namespace, "name": "nightly"}
+        )
+        assert gauge == 1
     assert regressed[0]["type"] == "Warning"
     assert "Failed (0/1 steps) after the run started" in regressed[0]["message"]
+    labels = {"namespace": namespace, "name": "nightly"}  # the in-process operator's metrics
+    assert REGISTRY.get_sample_value("toollab_trial_regressed", labels) is None  # deleted: series gone
 
 
 def test_a_suspended_schedule_runs_once(operator: Any, kube: Any, namespace: str, trial_status: Any) -> None:

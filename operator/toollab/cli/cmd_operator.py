@@ -51,6 +51,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         metavar="URL",
         help="serve a liveness endpoint, e.g. http://0.0.0.0:8080/healthz",
     )
+    parser.add_argument(
+        "--metrics-port",
+        type=int,
+        default=None,
+        metavar="PORT",
+        help="serve Prometheus metrics (toollab_trial_regressed, ...) on this port at /metrics",
+    )
     parser.add_argument("--verbose", "-v", action="store_true", help="debug logging")
     connect.add_arguments(parser)
 
@@ -67,6 +74,7 @@ def environment_for(args: argparse.Namespace) -> dict[str, str]:
         "TOOLLAB_TENANT_ROLE": args.tenant_role,
         "TOOLLAB_KUBECONFIG": args.kubeconfig,
         "TOOLLAB_CONTEXT": args.context,
+        "TOOLLAB_METRICS_PORT": None if args.metrics_port is None else str(args.metrics_port),
     }
     settings.update({name: value for name, value in optional.items() if value})
     return settings

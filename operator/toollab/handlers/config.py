@@ -22,6 +22,7 @@ class OperatorConfig:
     context: str | None = None  # a context of that file; None: its current one
     tenant_role: str | None = None  # ClusterRole granted in target namespaces the operator creates
     kube_score: str = "kube-score"  # the scorecard's workload checker
+    metrics_port: int | None = None  # serve Prometheus metrics on this port
 
 
 def _flag(name: str) -> bool:
@@ -38,4 +39,7 @@ def from_environment() -> OperatorConfig:
         context=os.environ.get("TOOLLAB_CONTEXT") or None,
         tenant_role=os.environ.get("TOOLLAB_TENANT_ROLE") or None,
         kube_score=os.environ.get("TOOLLAB_KUBE_SCORE", "kube-score"),
+        metrics_port=int(os.environ["TOOLLAB_METRICS_PORT"])
+        if os.environ.get("TOOLLAB_METRICS_PORT")
+        else None,
     )

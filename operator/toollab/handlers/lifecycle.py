@@ -12,7 +12,7 @@ import kopf
 
 from toollab.cluster import kube
 from toollab.cluster import kubeconfig as kubeconfigs
-from toollab.handlers import config
+from toollab.handlers import config, metrics
 
 
 @kopf.on.startup()
@@ -40,6 +40,9 @@ def configure(settings: kopf.OperatorSettings, memo: kopf.Memo, **_: Any) -> Non
         operator_config.kubeconfig, operator_config.context
     )
     memo.last_tick = datetime.datetime.now(datetime.UTC)
+    if operator_config.metrics_port is not None and not getattr(memo, "metrics_served", False):
+        metrics.serve(operator_config.metrics_port)
+        memo.metrics_served = True
 
 
 @kopf.on.probe(id="lastTick")

@@ -10,6 +10,7 @@ from typing import Any
 
 import kopf
 
+from toollab.handlers import metrics
 from toollab.runner import reconcile
 
 
@@ -32,7 +33,10 @@ def dependencies(memo: kopf.Memo) -> reconcile.Dependencies:
 
 
 def post_events(body: Any, events: Iterable[reconcile.Event]) -> None:
-    """Post the runner's events on the trial (Kopf queues and sends them)."""
+    """Post the runner's events on the trial (Kopf queues and sends them); metrics see them too."""
+    events = tuple(events)
+    meta = body.get("metadata") or {}
+    metrics.observe(str(meta.get("namespace", "")), str(meta.get("name", "")), events)
     for event in events:
         kopf.event(body, type=event.type, reason=event.reason, message=event.message[:1000])
 

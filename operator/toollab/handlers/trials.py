@@ -12,7 +12,7 @@ from typing import Any
 
 import kopf
 
-from toollab.handlers import outcomes
+from toollab.handlers import metrics, outcomes
 from toollab.model import trial as trial_model
 from toollab.runner import reconcile
 
@@ -84,6 +84,9 @@ def wake_trial(*, uid: str, memo: Any, **_: Any) -> None:
 def clean_up_trial(*, uid: str, body: kopf.Body, memo: Any, **_: Any) -> None:
     """Remove exactly what the trial installed, under Kopf's finalizer; retry until done."""
     memo.setdefault("wakeups", {}).pop(uid, None)
+    metrics.forget(
+        str(body.get("metadata", {}).get("namespace", "")), str(body.get("metadata", {}).get("name", ""))
+    )
     deps = outcomes.dependencies(memo)
     result = reconcile.clean_up(body=dict(body), deps=deps, now=_now())
     outcomes.post_events(body, result.events)
