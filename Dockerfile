@@ -22,6 +22,14 @@ RUN h=helm.sh/helm/v3 \
       "$h/cmd/helm@v${HELM_VERSION}" \
  && /out/helm version --short | grep -q "^v${HELM_VERSION}"
 
+# --- kube-score, the scorecard's workload checker, built from its Go module the same way -------
+FROM golang:${GO_VERSION} AS kube-score
+ARG KUBE_SCORE_VERSION=1.20.0
+ENV CGO_ENABLED=0 GOTOOLCHAIN=local GOFLAGS=-mod=mod GOBIN=/out
+RUN go install -trimpath -ldflags "-s -w -X main.version=${KUBE_SCORE_VERSION}" \
+      "github.com/zegl/kube-score/cmd/kube-score@v${KUBE_SCORE_VERSION}" \
+ && /out/kube-score version | grep -q "version: ${KUBE_SCORE_VERSION},"
+
 # --- toollab into a virtualenv, so the final stage gets no pip cache, compiler or sources -------
 FROM python:${PYTHON_VERSION}-slim AS build
 ENV PIP_NO_CACHE_DIR=1 PIP_DISABLE_PIP_VERSION_CHECK=1
@@ -37,6 +45,7 @@ FROM python:${PYTHON_VERSION}-slim
 LABEL org.opencontainers.image.title="toollab" \
       org.opencontainers.image.description="Kubernetes operator that runs tool-evaluation trials (ToolTrial)"
 COPY --from=helm /out/helm /usr/local/bin/helm
+COPY --from=kube-score /out/kube-score /usr/local/bin/kube-score
 COPY --from=build /opt/toollab /opt/toollab
 RUN groupadd --system --gid 65532 toollab \
  && useradd --system --uid 65532 --gid 65532 --home-dir /tmp --no-create-home --shell /usr/sbin/nologin toollab

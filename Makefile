@@ -40,7 +40,7 @@ layers: dev ## the import-layer contract
 
 check: lint typecheck layers ## lint + typecheck + layers
 
-tools: ## build etcd, kube-apiserver, controller-manager, scheduler, kwok and helm into ~/.cache/toollab
+tools: ## build etcd, kube-apiserver, controller-manager, scheduler, kwok, helm and kube-score into ~/.cache/toollab
 	$(PYSTD) tools
 
 cluster: tools ## start the local control plane with 3 kwok nodes (no-op when it is up)
@@ -85,7 +85,7 @@ PIN = PYTHONPATH=operator python3 -c 'from toollab.localcluster import pins; pri
 
 image: ## build the operator image (needs Docker)
 	docker build -t toollab:dev --build-arg HELM_VERSION=$$($(call PIN,HELM)) \
-	  --build-arg KUBE_MINOR=$$($(call PIN,kube_minor())) .
+	  --build-arg KUBE_MINOR=$$($(call PIN,kube_minor())) --build-arg KUBE_SCORE_VERSION=$$($(call PIN,KUBE_SCORE)) .
 
 kind-up: image ## a kind cluster `toollab` running the operator from manifests/ (needs Docker and kind)
 	kind get clusters 2>/dev/null | grep -qx toollab || kind create cluster --name toollab

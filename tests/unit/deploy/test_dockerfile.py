@@ -24,6 +24,12 @@ def test_helm_pins_are_those_of_make_tools() -> None:
     assert pins.GO_DIRECTIVE.startswith(arg_default("GO_VERSION") + ".")
 
 
+def test_kube_score_pin_is_that_of_make_tools_and_it_is_built_from_its_module() -> None:
+    assert arg_default("KUBE_SCORE_VERSION") == pins.KUBE_SCORE
+    assert "github.com/zegl/kube-score/cmd/kube-score@v${KUBE_SCORE_VERSION}" in DOCKERFILE
+    assert "COPY --from=kube-score /out/kube-score /usr/local/bin/kube-score" in DOCKERFILE
+
+
 def test_helm_is_built_from_its_go_module_small_and_reproducible() -> None:
     assert "go install -trimpath" in DOCKERFILE
     assert '-ldflags "-s -w' in DOCKERFILE
