@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 from prometheus_client import REGISTRY
 
 from tests.e2e import trials
@@ -15,6 +17,7 @@ from tests.e2e.conftest import wait_for
 from tests.support import chartserver
 
 SET_API = "toollab.dev/v1alpha1"
+EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "lab-over-time" / "agent-versions.yaml"
 VERSIONS = ("1.0.0", "1.1.0", "1.2.0")
 
 
@@ -104,28 +107,12 @@ def agent_versions(kubeconfig: str) -> Iterator[str]:
 
 
 def _agent_set(namespace: str, repo: str, matrix: dict[str, Any]) -> dict[str, Any]:
-    ready = {
-        "apiVersion": "apps/v1",
-        "kind": "DaemonSet",
-        "metadata": {"labels": {"app.kubernetes.io/name": "agent"}},
-    }
-    ready["status"] = {"numberReady": 3}
-    template = trials.tool_trial(
-        "x",
-        namespace,
-        source=trials.helm(repo, "agent", values={"exporter": {"enabled": False}}),
-        steps=[trials.step("running", timeout="60s", assert_=[ready])],
-        tool="agent",
-    )
-    return {
-        "apiVersion": SET_API,
-        "kind": "ToolTrialSet",
-        "metadata": {"name": "agents", "namespace": namespace},
-        "spec": {
-            "template": {"metadata": {"labels": {"team": "platform"}}, "spec": template["spec"]},
-            "matrix": matrix,
-        },
-    }
+    """examples/lab-over-time/agent-versions.yaml in this test's namespace, with our chart server."""
+    body: dict[str, Any] = yaml.safe_load(EXAMPLE.read_text())
+    body["metadata"]["namespace"] = namespace
+    body["spec"]["template"]["spec"]["tool"]["helm"]["repo"] = repo
+    body["spec"]["matrix"] = matrix
+    return body
 
 
 def _set_status(kube: Any, namespace: str) -> dict[str, Any]:

@@ -191,3 +191,16 @@ def test_the_same_objects_are_literal_in_the_kuttl_dialect(
 def test_the_chainsaw_example_is_valid(capsys: pytest.CaptureFixture[str]) -> None:
     file = str(REPO / "examples" / "07-chainsaw-checks" / "tooltrial.yaml")
     assert validate(capsys, file) == (0, [f"{file}: ok"], "")
+
+
+def test_the_scheduled_example_validates_and_a_bad_schedule_does_not(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    nightly = REPO / "examples" / "lab-over-time" / "nightly.yaml"
+    code, out, err = validate(capsys, str(nightly))
+    assert (code, err) == (0, ""), out
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(nightly.read_text().replace('"0 3 * * *"', '"0 3 * *"'))
+    code, out, _ = validate(capsys, str(bad))
+    text = "\n".join(out)
+    assert code == 1 and "spec.schedule" in text and "five fields" in text
