@@ -1,4 +1,4 @@
-"""The API server's Pod Security evaluation, as the scorecard asks for it: a dry-run that changes nothing."""
+"""Pod Security as the scorecard asks the API server: a dry-run apply in a warn-labelled namespace."""
 
 from __future__ import annotations
 
@@ -6,47 +6,58 @@ from typing import Any
 
 from toollab.scorecard import pod_security
 
-AGENT_POD = {
-    "apiVersion": "v1",
-    "kind": "Pod",
-    "metadata": {"name": "agent-0"},
+AGENT = {
+    "apiVersion": "apps/v1",
+    "kind": "DaemonSet",
+    "metadata": {"name": "agent"},
     "spec": {
-        "containers": [
-            {
-                "name": "agent",
-                "image": "registry.example.invalid/agent:1",
-                "securityContext": {"privileged": True},
-            }
-        ],
-        "volumes": [{"name": "proc", "hostPath": {"path": "/proc"}}],
+        "selector": {"matchLabels": {"app": "agent"}},
+        "template": {
+            "metadata": {"labels": {"app": "agent"}},
+            "spec": {
+                "containers": [
+                    {
+                        "name": "agent",
+                        "image": "registry.example.invalid/agent:1",
+                        "securityContext": {"privileged": True},
+                    }
+                ],
+                "volumes": [{"name": "proc", "hostPath": {"path": "/proc"}}],
+            },
+        },
     },
 }
-PLAIN_POD = {
-    "apiVersion": "v1",
-    "kind": "Pod",
-    "metadata": {"name": "web-0"},
-    "spec": {"containers": [{"name": "web", "image": "registry.example.invalid/web:1"}]},
-}
 
 
-def test_the_dry_run_names_each_violating_pod_and_leaves_the_namespace_alone(
-    kube: Any, namespace: str
-) -> None:
-    kube.apply(AGENT_POD, namespace=namespace)
-    kube.apply(PLAIN_POD, namespace=namespace)
-    before = kube.get("v1", "Namespace", name=namespace, namespace=None)["metadata"]
-    warnings = kube.namespace_dry_run_warnings(namespace, labels=pod_security.dry_run_labels())
-    found = pod_security.parse_warnings(warnings, namespace=namespace)
-    assert {(f.check, f.target) for f in found} == {
-        ("hostPath volumes", f"Pod {namespace}/agent-0"),
-        ("privileged", f"Pod {namespace}/agent-0"),
-    }
-    assert pod_security.violating_pods(warnings) == 1
-    after = kube.get("v1", "Namespace", name=namespace, namespace=None)["metadata"]
-    assert after.get("labels") == before.get("labels")
-    assert after["resourceVersion"] == before["resourceVersion"]  # nothing was written
+def test_a_dry_run_apply_reports_each_violation_and_changes_nothing(kube: Any, namespace: str) -> None:
+    kube.create(
+        {
+            "apiVersion": "v1",
+            "kind": "Namespace",
+            "metadata": {"name": f"{namespace}-psa", "labels": pod_security.warn_labels()},
+        },
+        namespace=None,
+    )
+    target = f"{namespace}-psa"
+    try:
+        stored = kube.apply(AGENT, namespace=target)
+        warnings = kube.dry_run_apply_warnings(AGENT, namespace=target)
+        found = pod_security.parse_warnings(warnings, target=f"DaemonSet {target}/agent")
+        assert [(f.check, f.message) for f in found] == [
+            ("hostPath volumes", 'violates baseline:latest: volume "proc"'),
+            (
+                "privileged",
+                'violates baseline:latest: container "agent" must not set securityContext.privileged=true',
+            ),
+        ]
+        after = kube.get("apps/v1", "DaemonSet", name="agent", namespace=target)
+        assert (
+            after["metadata"]["resourceVersion"] == stored["metadata"]["resourceVersion"]
+        )  # nothing written
+    finally:
+        kube.delete("v1", "Namespace", name=target, namespace=None)
 
 
-def test_a_clean_namespace_has_no_warnings(kube: Any, namespace: str) -> None:
-    kube.apply(PLAIN_POD, namespace=namespace)
-    assert kube.namespace_dry_run_warnings(namespace, labels=pod_security.dry_run_labels()) == ()
+def test_without_the_warn_label_there_is_nothing_to_read(kube: Any, namespace: str) -> None:
+    kube.apply(AGENT, namespace=namespace)
+    assert kube.dry_run_apply_warnings(AGENT, namespace=namespace) == ()

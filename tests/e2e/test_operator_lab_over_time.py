@@ -26,20 +26,20 @@ def _switch(kube: Any, namespace: str, state: str) -> None:
 
 
 def _switched_on(namespace: str, *, schedule: str) -> dict[str, Any]:
-    """A scheduled trial that passes while ConfigMap `switch` (which the test owns) says on."""
+    """A scheduled trial that passes while ConfigMap `switch` in the trial's namespace (which the test
+    owns, and the tenant may read) says on; the tool goes into a namespace the operator creates."""
     on = trials.config_map("switch", {"state": "on"})
-    body = trials.tool_trial(
+    on["metadata"]["namespace"] = namespace
+    return trials.tool_trial(
         "nightly",
         namespace,
         source=trials.manifests(trials.config_map("nightly-marker")),
         steps=[trials.step("switch-is-on", timeout="2s", assert_=[on])],
-        target=namespace,
+        target=f"{namespace}-nightly",
         schedule=schedule,
         historyLimit=3,
         cleanup={"policy": "Retain"},
     )
-    body["spec"]["target"]["createNamespace"] = False
-    return body
 
 
 def test_a_scheduled_trial_runs_again_and_keeps_its_last_runs(
@@ -184,10 +184,10 @@ def test_the_agent_scorecard_shows_privileged_containers_and_host_path_volumes(
     assert ("kube-score", "container-security-context-privileged") in found
     assert ("pod-security", "hostPath volumes") in found and ("pod-security", "privileged") in found
     assert ("chart-checks", "contains-values-schema") in found  # our agent chart has no schema
+    daemonset = f"DaemonSet {namespace}-agent/agent"
     privileged = next(f for f in card["findings"] if f["check"] == "container-security-context-privileged")
-    assert (
-        privileged["target"] == f"DaemonSet {namespace}-agent/agent" and "privileged" in privileged["message"]
-    )
+    assert privileged["target"] == daemonset and "privileged" in privileged["message"]
     host_paths = next(f for f in card["findings"] if f["check"] == "hostPath volumes")
-    assert host_paths["target"].endswith("(and 2 other pods)")  # the DaemonSet's 3 pods, one per node
+    assert host_paths["target"] == daemonset
+    assert host_paths["message"] == 'violates baseline:latest: volumes "dev", "proc", "etc", "containerd"'
     assert status["result"] == "Passed" and card["runStartedAt"] == status["startedAt"]

@@ -341,19 +341,20 @@ class KubeCluster(strict_writes.StrictWrites):
         )
         return result
 
-    def namespace_dry_run_warnings(self, name: str, *, labels: Mapping[str, str]) -> tuple[str, ...]:
-        """What the API server warns when `labels` would be set on namespace `name` (nothing changes).
+    def dry_run_apply_warnings(self, obj: Object, *, namespace: str | None) -> tuple[str, ...]:
+        """The API server's warnings for a server-side apply of `obj`, without applying it (dryRun=All).
 
-        Pod Security admission answers such a dry-run with the violations of the namespace's pods.
+        Admission runs on a dry-run, so Pod Security in `warn` mode reports what it would reject.
         """
-        info = self.resource("v1", "Namespace")
+        info, ns, name = self._target(obj, namespace)
+        body = strict_writes.with_namespace(obj, ns if info.namespaced else None)
         _, warnings = self._call(
             "PATCH",
-            self.path(info, namespace=None, name=name),
-            body={"metadata": {"labels": dict(labels)}},
-            content_type=MERGE_PATCH,
-            query={"dryRun": "All"},
-            what=f"namespace {name}",
+            self.path(info, namespace=ns, name=name),
+            body=body,
+            content_type=APPLY_PATCH,
+            query={"fieldManager": "toollab-scorecard", "force": "true", "dryRun": "All"},
+            what=str(ObjectRef.of(body)),
         )
         return warnings
 

@@ -32,8 +32,8 @@ class OperatorCluster(port.Cluster, Protocol):
         """The same server, acting as `user` (None: as the operator)."""
         ...
 
-    def namespace_dry_run_warnings(self, name: str, *, labels: Mapping[str, str]) -> tuple[str, ...]:
-        """The API server's warnings for setting `labels` on a namespace, without setting them."""
+    def dry_run_apply_warnings(self, obj: Mapping[str, Any], *, namespace: str | None) -> tuple[str, ...]:
+        """The API server's warnings for applying `obj`, without applying it."""
         ...
 
     def server_version(self) -> str:

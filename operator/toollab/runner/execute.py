@@ -15,6 +15,7 @@ from toollab.installers import base, objects
 from toollab.model import status, trial
 from toollab.runner import access, actions, footprint, scoring, transitions, trial_steps, verdicts
 from toollab.runner.deps import Dependencies, Event
+from toollab.scorecard import pod_security
 
 
 @dataclass(frozen=True)
@@ -106,7 +107,8 @@ def ensure_namespace(
     body = {
         "apiVersion": "v1",
         "kind": "Namespace",
-        "metadata": {"name": action.namespace, "labels": tool_trial.labels},
+        # Pod Security warns (never refuses) about what is installed here: the scorecard reads it
+        "metadata": {"name": action.namespace, "labels": tool_trial.labels | pod_security.warn_labels()},
     }
     deps.cluster.create(body, namespace=None)
     access.grant_namespace(deps, tool_trial, namespace=action.namespace)

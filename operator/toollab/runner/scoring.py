@@ -7,7 +7,9 @@ says so.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime
+from typing import Any
 
 from toollab import errors
 from toollab.model import scorecard, status, trial
@@ -37,10 +39,8 @@ def score(
     )
     checkers = running.Checkers(runner=deps.runner, helm=deps.helm_path, kube_score=deps.kube_score)
     try:
-        server = deps.cluster.server_version()
-        results = running.score(
-            install, checkers=checkers, pod_security_warnings=_warnings_of(deps), server=server
-        )
+        security = _pod_security(deps, user=user, namespace=run.target_namespace)
+        results = running.score(install, checkers=checkers, pod_security=security)
     except errors.ToollabError as exc:
         failed = scorecard.CheckerRun("scorecard", "", scorecard.CheckerState.FAILED, message=str(exc))
         results = ((failed, ()),)
@@ -62,9 +62,14 @@ def summary(card: scorecard.Scorecard) -> str:
     return "; ".join(parts)
 
 
-def _warnings_of(deps: Dependencies) -> running.WarningsFor:
-    def warnings(namespace: str) -> list[str]:
-        labels = pod_security.dry_run_labels()
-        return list(deps.cluster.namespace_dry_run_warnings(namespace, labels=labels))
+def _pod_security(deps: Dependencies, *, user: str | None, namespace: str) -> running.PodSecurity:
+    """The API server as checker: its version, the namespace's warn level, dry-runs as the trial."""
+    found = deps.cluster.get("v1", "Namespace", name=namespace, namespace=None) or {}
+    labels = (found.get("metadata") or {}).get("labels") or {}
+    acting = deps.cluster.impersonating(user)
 
-    return warnings
+    def warnings_for(obj: Mapping[str, Any]) -> tuple[str, ...]:
+        return acting.dry_run_apply_warnings(obj, namespace=namespace)
+
+    level = labels.get(pod_security.WARN_LABEL)
+    return running.PodSecurity(server=deps.cluster.server_version(), level=level, warnings_for=warnings_for)

@@ -1,9 +1,10 @@
-"""Pod Security Standards, checked by the API server itself: what its warnings say, as findings.
+"""Pod Security Standards, checked by the API server itself: its warnings read as findings.
 
-Pure. The API server's PodSecurity admission evaluates the pods of a namespace when a dry-run
-sets its `enforce` label, and warns once per group of pods with the same violations:
-`agent-x (and 2 other pods): hostPath volumes, privileged` (pod-security-admission,
-admission.go). Each violation becomes one finding.
+Pure. A namespace the trial creates carries `pod-security.kubernetes.io/warn: baseline`; a
+server-side dry-run apply of each installed workload then makes PodSecurity admission answer with
+one warning per object, e.g. `would violate PodSecurity "baseline:latest": hostPath volumes
+(volumes "dev", "proc"), privileged (container "agent" must not set securityContext.privileged=true)`
+(pod-security-admission, admission.go). Each violation becomes one finding on that object.
 """
 
 from __future__ import annotations
@@ -15,52 +16,56 @@ from toollab.model import scorecard
 
 NAME = "pod-security"
 LEVEL = "baseline"
-ENFORCE_LABEL = "pod-security.kubernetes.io/enforce"
-ENFORCE_VERSION_LABEL = "pod-security.kubernetes.io/enforce-version"
-POD_GROUP = re.compile(
-    r"^(?P<pod>[a-z0-9][-a-z0-9.]*)(?: \(and (?P<more>\d+) other pods?\))?: (?P<reasons>.+)$"
+WARN_LABEL = "pod-security.kubernetes.io/warn"
+WARN_VERSION_LABEL = "pod-security.kubernetes.io/warn-version"
+WOULD_VIOLATE = re.compile(r'^would violate PodSecurity "(?P<policy>[^"]+)": (?P<violations>.+)$', re.DOTALL)
+# The kinds PodSecurity admission evaluates: pods and the workload resources with a pod template.
+WORKLOAD_KINDS = frozenset(
+    {"Pod", "Deployment", "DaemonSet", "StatefulSet", "ReplicaSet", "ReplicationController", "Job", "CronJob"}
 )
-HEADER_MARKS = ("existing pods in namespace", "new PodSecurity enforce level only checked")
 
 
-def dry_run_labels(level: str = LEVEL) -> dict[str, str]:
-    """The labels a dry-run sets on the namespace to have its pods evaluated at `level`."""
-    return {ENFORCE_LABEL: level, ENFORCE_VERSION_LABEL: "latest"}
+def warn_labels(level: str = LEVEL) -> dict[str, str]:
+    """The labels that make the API server warn about writes below `level` in a namespace."""
+    return {WARN_LABEL: level, WARN_VERSION_LABEL: "latest"}
 
 
-def parse_warnings(warnings: Iterable[str], *, namespace: str) -> tuple[scorecard.Finding, ...]:
-    """One finding per violation per group of pods; the summary lines are not findings."""
+def split_violations(text: str) -> list[tuple[str, str]]:
+    """`hostPath volumes (volumes "a", "b"), privileged (container "x" ...)` ->
+    [("hostPath volumes", 'volumes "a", "b"'), ("privileged", 'container "x" ...')]."""
+    parts, depth, quoted, current = [], 0, False, ""
+    for char in text:
+        quoted = not quoted if char == '"' else quoted
+        depth += {"(": 1, ")": -1}.get(char, 0) if not quoted else 0
+        if char == "," and depth == 0 and not quoted:
+            parts.append(current.strip())
+            current = ""
+            continue
+        current += char
+    parts.append(current.strip())
+    found = []
+    for part in filter(None, parts):
+        reason, _, detail = part.partition(" (")
+        found.append((reason.strip(), detail[:-1] if detail.endswith(")") else detail))
+    return found
+
+
+def parse_warnings(warnings: Iterable[str], *, target: str) -> tuple[scorecard.Finding, ...]:
+    """One finding per violation in the API server's warnings about one object; others are ignored."""
     found = []
     for warning in warnings:
-        match = POD_GROUP.match(warning.strip())
-        if match is None or warning.startswith(HEADER_MARKS):
+        match = WOULD_VIOLATE.match(warning.strip())
+        if match is None:
             continue
-        more = int(match["more"] or 0)
-        pods = f"Pod {namespace}/{match['pod']}" + (
-            f" (and {more} other pod{'s' if more > 1 else ''})" if more else ""
-        )
-        for reason in _reasons(match["reasons"]):
+        for reason, detail in split_violations(match["violations"]):
+            message = f"violates {match['policy']}: {detail}" if detail else f"violates {match['policy']}"
             found.append(
                 scorecard.Finding(
                     checker=NAME,
                     check=reason,
                     severity=scorecard.Severity.CRITICAL,
-                    target=pods,
-                    message=f"violates the {LEVEL} Pod Security Standard: {reason}",
+                    target=target,
+                    message=message,
                 )
             )
     return tuple(found)
-
-
-def _reasons(text: str) -> list[str]:
-    return [part.strip() for part in text.split(", ") if part.strip()]
-
-
-def violating_pods(warnings: Iterable[str]) -> int:
-    """How many pods the warnings name (each group: its pod and the others counted with it)."""
-    count = 0
-    for warning in warnings:
-        match = POD_GROUP.match(warning.strip())
-        if match is not None and not warning.startswith(HEADER_MARKS):
-            count += 1 + int(match["more"] or 0)
-    return count

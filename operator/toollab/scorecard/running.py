@@ -12,7 +12,7 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -23,16 +23,17 @@ from toollab import errors
 from toollab.cluster import port
 from toollab.installers import helm, objects, process
 from toollab.model import records, scorecard, trial
-from toollab.scorecard import chart_checks, helm_lint, kube_score, pod_security
+from toollab.scorecard import chart_checks, helm_lint, kube_score
+from toollab.scorecard import pod_security as pod_security_checker
 
 Result = tuple[scorecard.CheckerRun, tuple[scorecard.Finding, ...]]
-WarningsFor = Callable[[str], list[str]]  # namespace -> the API server's Pod Security warnings
+WarningsFor = Callable[[Mapping[str, Any]], tuple[str, ...]]  # an object -> the server's dry-run warnings
 TIMEOUT_SECONDS = 120.0
 # The kinds kube-score has checks for; anything else in an inventory is not given to it.
 SCORED_KINDS = frozenset(
     {
-        "Pod", "Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "Job", "CronJob", "Service",
-        "Ingress", "NetworkPolicy", "PodDisruptionBudget", "HorizontalPodAutoscaler",
+        "Pod", "Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "ReplicationController", "Job",
+        "CronJob", "Service", "Ingress", "NetworkPolicy", "PodDisruptionBudget", "HorizontalPodAutoscaler",
     }
 )  # fmt: skip
 
@@ -59,14 +60,35 @@ class Install:
     allow_http: bool = False
 
 
-def score(
-    install: Install, *, checkers: Checkers, pod_security_warnings: Callable[[str], list[str]], server: str
-) -> tuple[Result, ...]:
-    """Every checker's run and findings; `server` is the API server's version (Pod Security's)."""
+@dataclass(frozen=True)
+class PodSecurity:
+    """The API server as the Pod Security checker: its version, the namespace's warn level, a dry-run."""
+
+    server: str  # the API server's version, e.g. v1.36.3
+    level: str | None  # the namespace's pod-security.kubernetes.io/warn label (None: not set)
+    warnings_for: WarningsFor
+
+
+def score(install: Install, *, checkers: Checkers, pod_security: PodSecurity) -> tuple[Result, ...]:
+    """Every checker's run and findings."""
+    try:
+        live = list(_live_objects(install))
+    except errors.ToollabError as exc:
+        return (*_chart_results(install, checkers), *_unreadable(install, checkers, pod_security, exc))
     return (
         *_chart_results(install, checkers),
-        _kube_score(install, checkers),
-        _pod_security(install, pod_security_warnings, server=server),
+        _kube_score(install, checkers, live),
+        _pod_security(install, pod_security, live),
+    )
+
+
+def _unreadable(
+    install: Install, checkers: Checkers, security: PodSecurity, exc: errors.ToollabError
+) -> tuple[Result, Result]:
+    why = f"could not read what the trial installed: {exc}"
+    return (
+        _state(kube_score.NAME, "", scorecard.CheckerState.FAILED, why),
+        _state(pod_security_checker.NAME, _security_version(security), scorecard.CheckerState.FAILED, why),
     )
 
 
@@ -173,18 +195,12 @@ def read_chart(folder: Path) -> chart_checks.ChartContents:
 # --- the installed workloads: kube-score ----------------------------------------------------
 
 
-def _kube_score(install: Install, checkers: Checkers) -> Result:
+def _kube_score(install: Install, checkers: Checkers, live: list[dict[str, Any]]) -> Result:
     binary = shutil.which(checkers.kube_score)
     if binary is None:
         why = f"{checkers.kube_score} not found (make tools builds it; the operator takes --kube-score PATH)"
         return _state(kube_score.NAME, "", scorecard.CheckerState.UNAVAILABLE, why)
     version = _kube_score_version(checkers.runner, binary)
-    try:
-        live = list(_live_objects(install))
-    except errors.ToollabError as exc:
-        return _state(
-            kube_score.NAME, version, scorecard.CheckerState.FAILED, f"could not read the install: {exc}"
-        )
     if not live:
         return _state(
             kube_score.NAME, version, scorecard.CheckerState.NOT_APPLICABLE, "no workloads installed"
@@ -218,19 +234,38 @@ def _as_manifest(body: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in body.items() if k not in ("status", "metadata")} | {"metadata": meta}
 
 
-# --- the installed pods: Pod Security Standards, by the API server --------------------------
+# --- the installed workloads: Pod Security Standards, by the API server ----------------------
 
 
-def _pod_security(install: Install, warnings_for: Callable[[str], list[str]], *, server: str) -> Result:
-    version = f"{server} ({pod_security.LEVEL})" if server else pod_security.LEVEL
+def _pod_security(install: Install, security: PodSecurity, live: list[dict[str, Any]]) -> Result:
+    version = _security_version(security)
+    if security.level is None:
+        why = (
+            f"namespace {install.namespace} has no {pod_security_checker.WARN_LABEL} label "
+            "(the operator sets it on the namespaces it creates)"
+        )
+        return _state(pod_security_checker.NAME, version, scorecard.CheckerState.UNAVAILABLE, why)
+    workloads = [obj for obj in live if obj.get("kind") in pod_security_checker.WORKLOAD_KINDS]
+    if not workloads:
+        why = "no pods or workloads installed"
+        return _state(pod_security_checker.NAME, version, scorecard.CheckerState.NOT_APPLICABLE, why)
+    found: list[scorecard.Finding] = []
+    passed = 0
     try:
-        warnings = warnings_for(install.namespace)
-        pods = install.cluster.list("v1", "Pod", namespace=install.namespace)
+        for obj in workloads:
+            target = f"{obj['kind']} {install.namespace}/{obj['metadata']['name']}"
+            mine = pod_security_checker.parse_warnings(security.warnings_for(obj), target=target)
+            passed += 0 if mine else 1
+            found.extend(mine)
     except errors.ToollabError as exc:
-        return _state(pod_security.NAME, version, scorecard.CheckerState.FAILED, str(exc))
-    found = pod_security.parse_warnings(warnings, namespace=install.namespace)
-    passed = max(0, len(pods) - pod_security.violating_pods(warnings))
-    return scorecard.CheckerRun(pod_security.NAME, version, scorecard.CheckerState.RAN, passed=passed), found
+        return _state(pod_security_checker.NAME, version, scorecard.CheckerState.FAILED, str(exc))
+    ran = scorecard.CheckerRun(pod_security_checker.NAME, version, scorecard.CheckerState.RAN, passed=passed)
+    return ran, tuple(found)
+
+
+def _security_version(security: PodSecurity) -> str:
+    level = security.level or pod_security_checker.LEVEL
+    return f"{security.server} ({level})" if security.server else level
 
 
 # --- helpers ----------------------------------------------------------------------------------

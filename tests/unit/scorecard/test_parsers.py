@@ -75,22 +75,39 @@ def test_helm_lint_argv_is_strict_with_the_trials_values() -> None:
     assert argv == ["helm", "lint", "--strict", "/c/agent", "--values", "/v/0.yaml", "--values", "/v/1.yaml"]
 
 
-def test_pod_security_warnings_name_each_violation_of_each_group_of_pods() -> None:
-    warnings = [
-        'existing pods in namespace "trial-agent" violate the new PodSecurity enforce level "baseline:latest"',  # noqa: E501
-        "agent-5x2kq (and 2 other pods): hostPath volumes, privileged",
-        "web-0: host namespaces",
-    ]
-    found = pod_security.parse_warnings(warnings, namespace="trial-agent")
-    assert [(f.check, f.target) for f in found] == [
-        ("hostPath volumes", "Pod trial-agent/agent-5x2kq (and 2 other pods)"),
-        ("privileged", "Pod trial-agent/agent-5x2kq (and 2 other pods)"),
-        ("host namespaces", "Pod trial-agent/web-0"),
+# What kube-apiserver v1.36.3 answered a dry-run apply of our agent's DaemonSet in a namespace
+# labelled pod-security.kubernetes.io/warn=baseline.
+AGENT_WARNING = (
+    'would violate PodSecurity "baseline:latest": hostPath volumes (volumes "dev", "proc", "etc", '
+    '"containerd"), privileged (container "agent" must not set securityContext.privileged=true)'
+)
+
+
+def test_pod_security_warnings_become_one_finding_per_violation_of_the_object() -> None:
+    found = pod_security.parse_warnings([AGENT_WARNING], target="DaemonSet trial-agent/agent")
+    assert [(f.check, f.message) for f in found] == [
+        ("hostPath volumes", 'violates baseline:latest: volumes "dev", "proc", "etc", "containerd"'),
+        (
+            "privileged",
+            'violates baseline:latest: container "agent" must not set securityContext.privileged=true',
+        ),
     ]
     assert all(f.severity is scorecard.Severity.CRITICAL and f.checker == "pod-security" for f in found)
-    assert pod_security.violating_pods(warnings) == 4
+    assert {f.target for f in found} == {"DaemonSet trial-agent/agent"}
 
 
-def test_pod_security_ignores_what_is_not_a_pod_group() -> None:
-    odd = ["new PodSecurity enforce level only checked against the first 100 of 300 existing pods", "", "?!"]
-    assert pod_security.parse_warnings(odd, namespace="ns") == ()
+def test_pod_security_splits_only_at_top_level_commas() -> None:
+    text = 'a (x "1, 2" (y, z)), b, c (w)'
+    assert pod_security.split_violations(text) == [("a", 'x "1, 2" (y, z)'), ("b", ""), ("c", "w")]
+
+
+def test_other_warnings_are_not_findings() -> None:
+    odd = ["spec.template.spec.containers[0].image: empty", "", "would violate nothing"]
+    assert pod_security.parse_warnings(odd, target="Pod ns/p") == ()
+
+
+def test_the_warn_labels_ask_for_baseline() -> None:
+    assert pod_security.warn_labels() == {
+        "pod-security.kubernetes.io/warn": "baseline",
+        "pod-security.kubernetes.io/warn-version": "latest",
+    }
