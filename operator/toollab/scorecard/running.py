@@ -160,7 +160,8 @@ def _lint(
         return _state(
             helm_lint.NAME, version, scorecard.CheckerState.FAILED, str(process.failure(argv, done))
         )
-    passed = 0 if found else 1  # helm lint has no list of checks: a clean lint is one pass
+    # helm lint has no list of checks: a lint that --strict lets through (INFO only) is one pass
+    passed = 0 if any(f.severity is not scorecard.Severity.INFO for f in found) else 1
     return scorecard.CheckerRun(helm_lint.NAME, version, scorecard.CheckerState.RAN, passed=passed), found
 
 
