@@ -21,7 +21,7 @@ import subprocess
 import sys
 import time
 import warnings
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -191,11 +191,15 @@ def start_operator(
     env = {k: v for k, v in os.environ.items() if not k.startswith("TOOLLAB_")}
     env["KUBECONFIG"] = kubeconfig  # what --kubeconfig must override
 
-    def start(namespace: str, *, helm: str | None = None, allow_http: bool = True) -> OperatorProcess:
+    def start(
+        namespace: str, *, helm: str | None = None, allow_http: bool = True, extra: Sequence[str] = ()
+    ) -> OperatorProcess:
+        """`extra` arguments come last, so they override the defaults (e.g. another --kubeconfig)."""
         argv = [str(Path(sys.executable).parent / "toollab"), "operator", "--namespace", namespace]
         argv += [*shipped.deployment_args(), "--kubeconfig", operator_kubeconfig]
         argv += ["--helm", helm or str(chartserver.helm_path())]
         argv += ["--allow-http"] if allow_http else []
+        argv += list(extra)
         process = OperatorProcess(argv, env=env, log=tmp_path / f"operator-{len(started)}.log")
         started.append(process)
         return process

@@ -4,7 +4,10 @@ and that RBAC is enough: running a trial, the operator is refused nothing it ask
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
+
+import yaml
 
 from tests.e2e import trials
 from tests.e2e.conftest import OperatorProcess
@@ -57,6 +60,17 @@ def test_the_operator_acts_as_its_service_account_and_may_not_install_anything(
         cluster.close()
 
 
+def _agent_trial(namespace: str, chart_repo: str) -> dict[str, Any]:
+    daemonset = {"apiVersion": "apps/v1", "kind": "DaemonSet", "metadata": {"name": "agent"}}
+    return trials.tool_trial(
+        "agent",
+        namespace,
+        source=trials.helm(chart_repo, "agent"),
+        steps=[trials.step("up", assert_=[daemonset])],
+        target=f"{namespace}-agent",
+    )
+
+
 def test_running_a_trial_the_shipped_operator_is_refused_nothing(
     kube: Any,
     other_namespace: str,
@@ -84,3 +98,28 @@ def test_running_a_trial_the_shipped_operator_is_refused_nothing(
     log = process.output(chars=200_000)
     assert "forbidden" not in log.lower(), log[-3000:]
     assert process.alive
+
+
+def test_the_operator_its_watches_and_helm_all_use_the_context_it_is_given(
+    kube: Any,
+    other_namespace: str,
+    operator_kubeconfig: str,
+    start_operator: Callable[..., OperatorProcess],
+    chart_repo: str,
+    trial_status: Any,
+    tmp_path: Path,
+) -> None:
+    """The kubeconfig's current context leads nowhere; `--context` names the operator's."""
+    config = yaml.safe_load(Path(operator_kubeconfig).read_text())
+    good = config["current-context"]
+    user = config["contexts"][0]["context"]["user"]
+    config["clusters"].append({"name": "nowhere", "cluster": {"server": "https://127.0.0.1:1"}})
+    config["contexts"].append({"name": "broken", "context": {"cluster": "nowhere", "user": user}})
+    config["current-context"] = "broken"
+    path = tmp_path / "two-contexts"
+    path.write_text(yaml.safe_dump(config))
+    process = start_operator(other_namespace, extra=["--kubeconfig", str(path), "--context", good])
+    with trials.created(kube, _agent_trial(other_namespace, chart_repo)):
+        status = trials.wait_phase(trial_status, "agent", other_namespace, "Passed", "Failed", "Error")
+        assert status["phase"] == "Passed", trials.condition(status, "Ready")  # helm reached it too
+    assert process.alive, process.output()

@@ -77,6 +77,13 @@ def select_context(config: Mapping[str, Any], context: str, *, base: Path) -> di
     return copied
 
 
+def check_context(path: str | None, context: str | None) -> None:
+    """InputError naming the contexts there are when `context` is not in the kubeconfig."""
+    if context:
+        source = kubeconfig_paths(path)[0]
+        select_context(load(source), context, base=source.parent)
+
+
 def _absolute(entry: Any, section: str, fields: tuple[str, ...], base: Path) -> Any:
     if not isinstance(entry, Mapping) or not isinstance(entry.get(section), Mapping):
         return entry
