@@ -24,12 +24,14 @@ LAYERS = {
     "model": 2,
     "templating": 2,
     "errors": 1,
+    "logs": 1,
 }
 SIBLINGS_APART = [
     {"suites", "scorecard"},
     {"installers", "reports"},
     {"assertions", "cluster"},
     {"model", "templating"},
+    {"errors", "logs"},
 ]
 SUITE_CORE = "toollab.suites.core"
 

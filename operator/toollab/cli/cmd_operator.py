@@ -1,14 +1,20 @@
 """`toollab operator`: run the ToolTrial operator (Kopf) against the current KUBECONFIG.
 
 Flags become environment settings read by `toollab.handlers.config`; Kopf is imported lazily.
+Start-up checks (`preflight`) run first: a failure is one line and exit status 2, no traceback.
 """
 
 from __future__ import annotations
 
 import argparse
+import logging
 import os
 
-from toollab.cli import connect
+import toollab
+from toollab import errors, logs
+from toollab.cli import connect, main, preflight
+
+log = logging.getLogger("toollab.operator")
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -59,6 +65,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="serve Prometheus metrics (toollab_trial_regressed, ...) on this port at /metrics",
     )
     parser.add_argument("--verbose", "-v", action="store_true", help="debug logging")
+    parser.add_argument(
+        "--log-format",
+        choices=logs.FORMATS,
+        default=os.environ.get("TOOLLAB_LOG_FORMAT") or "text",
+        help="text (default) or json: one object per line, for log pipelines",
+    )
     connect.add_arguments(parser)
 
 
@@ -81,13 +93,15 @@ def environment_for(args: argparse.Namespace) -> dict[str, str]:
 
 
 def run(args: argparse.Namespace) -> int:
-    """Configure the environment and run Kopf until interrupted."""
+    """Check that the operator can work, configure the environment and run Kopf until interrupted."""
     os.environ.update(environment_for(args))
+    logs.configure(fmt=args.log_format, verbose=args.verbose)
+    user = check_start(args)
     import kopf
 
     import toollab.handlers  # noqa: F401  # registers the handlers
 
-    kopf.configure(verbose=args.verbose)
+    log.info("%s", describe_start(args, user))
     kopf.run(
         standalone=True,
         clusterwide=not args.namespace,
@@ -95,3 +109,29 @@ def run(args: argparse.Namespace) -> int:
         liveness_endpoint=args.liveness,
     )
     return 0
+
+
+def check_start(args: argparse.Namespace) -> str:
+    """The start-up checks; the identity the operator runs as. A failure is a UsageError (exit 2)."""
+    try:
+        cluster = connect.open_cluster(args.kubeconfig, args.context)
+    except errors.ToollabError as exc:
+        raise main.UsageError(connect.one_line(exc)) from exc
+    try:
+        return preflight.check(cluster, namespaces=args.namespace)
+    except preflight.StartupError as exc:
+        raise main.UsageError(str(exc)) from exc
+    finally:
+        cluster.close()
+
+
+def describe_start(args: argparse.Namespace, user: str) -> str:
+    """The first line of the log: version, what is watched, as whom, and the trial defaults."""
+    where = "namespaces " + ", ".join(args.namespace) if args.namespace else "all namespaces"
+    default = args.default_service_account or "(none: the operator itself)"
+    role = args.tenant_role or "(none)"
+    return (
+        f"toollab {toollab.__version__} operator watching {where} as {user}; "
+        f"default ServiceAccount {default}; tenant role {role}; http repositories "
+        f"{'allowed' if args.allow_http else 'refused'}"
+    )

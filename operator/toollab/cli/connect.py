@@ -45,7 +45,7 @@ def open_cluster(path: str | None = None, context: str | None = None) -> Any:
     problem = missing_kubeconfig(path)
     if problem:
         raise errors.InputError(f"{problem}: pass --kubeconfig or set KUBECONFIG")
-    kubeconfigs.check_context(path, context)
+    kubeconfigs.check(path, context)
     return kube.KubeCluster.from_kubeconfig(kubeconfigs.first_path(path), context=context)
 
 

@@ -77,11 +77,17 @@ def select_context(config: Mapping[str, Any], context: str, *, base: Path) -> di
     return copied
 
 
-def check_context(path: str | None, context: str | None) -> None:
-    """InputError naming the contexts there are when `context` is not in the kubeconfig."""
+def check(path: str | None, context: str | None) -> None:
+    """InputError when the kubeconfig is not one, or `context` is not in it (naming those there are).
+
+    Without a file there is nothing to check (the in-cluster configuration may apply).
+    """
+    source = kubeconfig_paths(path)[0]
+    if not source.exists():
+        return
+    config = load(source)
     if context:
-        source = kubeconfig_paths(path)[0]
-        select_context(load(source), context, base=source.parent)
+        select_context(config, context, base=source.parent)
 
 
 def _absolute(entry: Any, section: str, fields: tuple[str, ...], base: Path) -> Any:

@@ -5,13 +5,17 @@ No trial logic: it only translates.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable
 from typing import Any
 
 import kopf
 
+from toollab import logs
 from toollab.handlers import metrics
 from toollab.runner import reconcile
+
+log = logging.getLogger("toollab.trials")
 
 
 def dependencies(memo: kopf.Memo) -> reconcile.Dependencies:
@@ -33,12 +37,15 @@ def dependencies(memo: kopf.Memo) -> reconcile.Dependencies:
 
 
 def post_events(body: Any, events: Iterable[reconcile.Event]) -> None:
-    """Post the runner's events on the trial (Kopf queues and sends them); metrics see them too."""
+    """Post the runner's events on the trial (Kopf queues and sends them), log each once at INFO;
+    metrics see them too."""
     events = tuple(events)
     meta = body.get("metadata") or {}
     metrics.observe(str(meta.get("namespace", "")), str(meta.get("name", "")), events)
+    trial_log = logs.for_body(log, body)
     for event in events:
         kopf.event(body, type=event.type, reason=event.reason, message=event.message[:1000])
+        trial_log.info("%s", event.message, extra={"action": event.action, "reason": event.reason})
 
 
 def raise_unless_done(result: reconcile.CleanupResult) -> None:

@@ -48,6 +48,7 @@ class Event:
     type: str  # Normal | Warning
     reason: str
     message: str
+    action: str = ""  # what the runner was doing (Install, Finish...), for the operator's log
 
 
 def _pause(seconds: float) -> None:

@@ -12,7 +12,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
-from toollab import errors
+from toollab import errors, logs
 from toollab.model import parse, status, trial
 from toollab.runner import actions, execute, plan, transitions, verdicts
 from toollab.runner.deps import Dependencies, Event
@@ -76,7 +76,10 @@ def reconcile_once(
     try:
         return _pass(name=name, namespace=namespace, deps=deps, now=now, known=known)
     except errors.ClusterError as exc:
-        log.warning("trial %s/%s: %s (will retry)", namespace, name, exc)
+        trial_log = logs.for_trial(log, namespace=namespace, name=name)
+        trial_log.warning(
+            "reading or writing the trial failed: %s (will retry)", exc, extra={"reason": exc.reason}
+        )
         return PassResult(delay=RETRY_SECONDS if exc.retryable else UNEXPECTED_SECONDS)
 
 
@@ -122,7 +125,10 @@ def _perform_chain(
     events: tuple[Event, ...] = ()
     for _ in range(len(CHAINED) + 1):  # bounded: each bookkeeping action advances the run
         performed = _perform(action, tool_trial=tool_trial, current=state, deps=deps, now=now)
-        events += performed.events + _phase_events(state, performed.status)
+        done = type(action).__name__
+        events += tuple(
+            replace(e, action=done) for e in performed.events + _phase_events(state, performed.status)
+        )
         state, gone = performed.status, performed.gone
         if gone or _retrying(state):
             break
@@ -147,14 +153,25 @@ def _perform(
     except errors.ToollabError as exc:
         current = _remember_release(action, tool_trial, current)
         if exc.retryable:
-            log.info(
-                "trial %s/%s: %s: %s (will retry)", tool_trial.namespace, tool_trial.name, exc.reason, exc
-            )
+            _log_retry(tool_trial, current, action, exc)
             return execute.Performed(transitions.retrying(current, exc.reason, str(exc), now=now))
         message = f"{_stage_of(action)}: {exc}"
         finished = transitions.finish(current, status.Result.ERROR, exc.reason, message, now=now)
         recorded, regressed = verdicts.conclude(tool_trial, finished)
         return execute.Performed(recorded, (Event("Warning", exc.reason, message), *regressed))
+
+
+def _log_retry(
+    tool_trial: trial.ToolTrial, current: status.TrialStatus, action: actions.Action, exc: errors.ToollabError
+) -> None:
+    """A retry is news once: at INFO when it starts (or its reason changes), then at DEBUG."""
+    reconciling = current.condition(status.ConditionType.RECONCILING)
+    again = _retrying(current) and reconciling is not None and reconciling.message == str(exc)
+    trial_log = logs.for_trial(
+        log, namespace=tool_trial.namespace, name=tool_trial.name, generation=tool_trial.generation
+    )
+    extra = {"action": type(action).__name__, "reason": exc.reason}
+    trial_log.log(logging.DEBUG if again else logging.INFO, "%s (will retry)", exc, extra=extra)
 
 
 def _remember_release(
@@ -237,10 +254,11 @@ def clean_up(*, body: dict[str, Any], deps: Dependencies, now: datetime) -> Clea
             done=False,
             message=f"cleanup failed: {exc}",
             delay=10.0,
-            events=(Event("Warning", "CleanupFailed", str(exc)),),
+            events=(Event("Warning", "CleanupFailed", str(exc), action="Cleanup"),),
         )
     return CleanupResult(
-        done=True, events=(Event("Normal", "CleanedUp", "removed what the trial installed"),)
+        done=True,
+        events=(Event("Normal", "CleanedUp", "removed what the trial installed", action="Cleanup"),),
     )
 
 
