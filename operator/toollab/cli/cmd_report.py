@@ -19,6 +19,7 @@ from typing import Any
 from toollab import errors
 from toollab.cli import connect, main
 from toollab.cluster import kubeconfig as kubeconfigs
+from toollab.reports import scoreboard  # pure and light: the defaults
 
 FORMATS = ("table", "json", "junit", "html")
 API_VERSION = "toollab.dev/v1alpha1"
@@ -50,6 +51,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="read ToolTrials from a YAML or JSON file ('-' for standard input), not the cluster",
     )
     parser.add_argument(
+        "--pickup-timeout",
+        type=float,
+        default=scoreboard.NOT_PICKED_UP_SECONDS,
+        metavar="SECONDS",
+        help="a trial with no status this long after its creation is 'not picked up' (default 60)",
+    )
+    parser.add_argument(
         "--compare",
         metavar="A,B[,...]",
         help="show these trials (NAME or NAMESPACE/NAME) side by side, grouped by category",
@@ -59,7 +67,6 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Read the trials, render them in the chosen format, write the result."""
-    from toollab.reports import scoreboard
 
     try:
         bodies = read_file(args.input, namespace=args.namespace) if args.input else read_cluster(args)
@@ -68,7 +75,8 @@ def run(args: argparse.Namespace) -> int:
     except errors.ToollabError as exc:
         print(f"toollab report: {describe_cluster_error(exc)}", file=sys.stderr)
         return 1
-    rows = scoreboard.build_rows(bodies)
+    now = datetime.datetime.now(datetime.UTC)
+    rows = scoreboard.build_rows(bodies, now=now, pickup_seconds=args.pickup_timeout)
     compared = args.compare is not None
     if compared:
         from toollab.reports import compare
@@ -84,8 +92,6 @@ def run(args: argparse.Namespace) -> int:
 def read_file(path: str, *, namespace: str | None) -> list[Mapping[str, Any]]:
     """ToolTrials in a file (a List, a list, one object or a YAML stream), optionally of one namespace."""
     import yaml
-
-    from toollab.reports import scoreboard
 
     try:
         text = sys.stdin.read() if path == "-" else Path(path).read_text(encoding="utf-8")

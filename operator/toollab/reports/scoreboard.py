@@ -1,7 +1,8 @@
 """The scoreboard: one row per ToolTrial, read from the bodies the API server (or a file) gave us.
 
-Pure: no I/O, no clock. Tolerant of partial or odd status (a trial the operator has not seen yet
-has no status at all): a missing field becomes None or "", never an exception.
+Pure: no I/O, no clock (the caller passes `now`). Tolerant of partial or odd status (a trial the
+operator has not seen yet has no status at all): a missing field becomes None or "", never an
+exception. A trial still without status a minute after it was created is "not picked up".
 """
 
 from __future__ import annotations
@@ -17,6 +18,8 @@ from toollab.reports import lab
 API_VERSION = "toollab.dev/v1alpha1"
 KIND = "ToolTrial"
 VERDICTS = ("Passed", "Failed", "Error")
+NOT_PICKED_UP = "NotPickedUp"  # the outcome (and reason) of a trial no operator has touched
+NOT_PICKED_UP_SECONDS = 60.0  # an operator writes a status within a second or two of a create
 
 
 @dataclass(frozen=True)
@@ -68,6 +71,13 @@ class Row:
     history: tuple[lab.Run, ...] = ()
     hygiene: lab.Hygiene | None = None
     leftovers: int | None = None
+    created_at: str = ""
+    not_picked_up: bool = False  # no status, and created more than NOT_PICKED_UP_SECONDS ago
+
+    @property
+    def shown_phase(self) -> str:
+        """The PHASE a person reads: the status's, or "not picked up"; "" before anything."""
+        return "not picked up" if self.not_picked_up else self.phase
 
     @property
     def label(self) -> str:
@@ -83,7 +93,10 @@ class Row:
 
     @property
     def outcome(self) -> str:
-        """Passed, Failed or Error once decided; Running while it runs; Pending with no status."""
+        """Passed, Failed or Error once decided; Running while it runs; Pending with no status yet;
+        NotPickedUp with no status long after its creation."""
+        if self.not_picked_up:
+            return NOT_PICKED_UP
         if self.phase in VERDICTS:
             return self.phase
         if self.phase == "CleaningUp" and self.result in VERDICTS:
@@ -101,6 +114,7 @@ class Summary:
     error: int
     running: int
     pending: int
+    not_picked_up: int = 0
 
 
 def collect_trials(documents: Iterable[Any]) -> list[Mapping[str, Any]]:
@@ -116,17 +130,48 @@ def collect_trials(documents: Iterable[Any]) -> list[Mapping[str, Any]]:
     return found
 
 
-def build_rows(bodies: Iterable[Mapping[str, Any]]) -> list[Row]:
-    """Rows for the trials, grouped by tool, then by namespace and name."""
-    rows = [build_row(body) for body in bodies]
+def build_rows(
+    bodies: Iterable[Mapping[str, Any]],
+    *,
+    now: datetime.datetime | None = None,
+    pickup_seconds: float = NOT_PICKED_UP_SECONDS,
+) -> list[Row]:
+    """Rows for the trials, grouped by tool, then by namespace and name; `now` finds the unwatched."""
+    rows = [build_row(body, now=now, pickup_seconds=pickup_seconds) for body in bodies]
     return sorted(rows, key=lambda r: (r.tool.lower(), r.namespace, r.name))
 
 
-def build_row(body: Mapping[str, Any]) -> Row:
+def is_not_picked_up(
+    body: Mapping[str, Any], *, now: datetime.datetime | None, pickup_seconds: float = NOT_PICKED_UP_SECONDS
+) -> bool:
+    """No status at all, and created more than `pickup_seconds` before `now` (None: never)."""
+    created = _timestamp(_str(_map(body, "metadata").get("creationTimestamp")))
+    if now is None or created is None or _map(body, "status"):
+        return False
+    return (now - created).total_seconds() > pickup_seconds
+
+
+def not_picked_up_message(namespace: str) -> str:
+    """What a trial no operator touched says, in the report and in CI."""
+    return f"not picked up: is an operator watching namespace {namespace}?"
+
+
+def build_row(
+    body: Mapping[str, Any],
+    *,
+    now: datetime.datetime | None = None,
+    pickup_seconds: float = NOT_PICKED_UP_SECONDS,
+) -> Row:
     """The scoreboard row of one ToolTrial body."""
     meta, spec, status = _map(body, "metadata"), _map(body, "spec"), _map(body, "status")
     tool, install = _map(spec, "tool"), _map(status, "install")
     started, finished = _str(status.get("startedAt")), _str(status.get("finishedAt"))
+    unwatched = is_not_picked_up(body, now=now, pickup_seconds=pickup_seconds)
+    ready = (
+        {"reason": NOT_PICKED_UP, "message": not_picked_up_message(_str(meta.get("namespace")))}
+        if unwatched
+        else _ready(status)
+    )
     return Row(
         namespace=_str(meta.get("namespace")),
         name=_str(meta.get("name")),
@@ -141,14 +186,16 @@ def build_row(body: Mapping[str, Any]) -> Row:
         run_seconds=_seconds_between(started, finished),
         footprint=_footprint(_map(status, "footprint")),
         steps=tuple(_step(s) for s in status.get("steps") or () if isinstance(s, Mapping)),
-        reason=_ready(status).get("reason", ""),
-        message=_ready(status).get("message", ""),
+        reason=ready.get("reason", ""),
+        message=ready.get("message", ""),
         started_at=started,
         finished_at=finished,
         category=lab.read_category(body),
         history=lab.read_history(status),
         hygiene=lab.read_hygiene(status),
         leftovers=lab.read_leftovers(status),
+        created_at=_str(meta.get("creationTimestamp")),
+        not_picked_up=unwatched,
     )
 
 
@@ -162,6 +209,7 @@ def summarize(rows: Iterable[Row]) -> Summary:
         error=counts["Error"],
         running=counts["Running"],
         pending=counts["Pending"],
+        not_picked_up=counts[NOT_PICKED_UP],
     )
 
 
@@ -173,6 +221,7 @@ def summary_line(summary: Summary) -> str:
         (summary.error, "error"),
         (summary.running, "running"),
         (summary.pending, "pending"),
+        (summary.not_picked_up, "not picked up"),
     ]
     counted = ", ".join(f"{n} {word}" for n, word in parts if n)
     noun = "trial" if summary.total == 1 else "trials"

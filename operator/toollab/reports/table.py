@@ -21,6 +21,7 @@ OUTCOME_STYLES = {
     "Error": "bold red",
     "Running": "yellow",
     "Pending": "dim",
+    scoreboard.NOT_PICKED_UP: "bold red",
 }
 NONE = "-"
 WIDE = 1000  # wider than any scoreboard, so rich never truncates a cell
@@ -47,6 +48,9 @@ def render_table(rows: Sequence[scoreboard.Row], *, color: bool = False) -> str:
     console.print(build_table(rows))
     console.print()
     console.print(scoreboard.summary_line(scoreboard.summarize(rows)))
+    for row in rows:
+        if row.not_picked_up:
+            console.print(f"{row.namespace}/{row.name}: {row.message}")
     return "".join(line.rstrip() + "\n" for line in buffer.getvalue().splitlines())
 
 
@@ -81,7 +85,7 @@ def build_table(rows: Sequence[scoreboard.Row]) -> Table:
 
 def _cells(row: scoreboard.Row) -> list[str | Text]:
     fp = row.footprint
-    phase = Text(row.phase or NONE, style=OUTCOME_STYLES.get(row.outcome, ""))
+    phase = Text(row.shown_phase or NONE, style=OUTCOME_STYLES.get(row.outcome, ""))
     return [
         row.tool,
         row.version or NONE,

@@ -53,6 +53,7 @@ def row_to_dict(row: Row) -> dict[str, Any]:
         "message": row.message or None,
         "startedAt": row.started_at or None,
         "finishedAt": row.finished_at or None,
+        "createdAt": row.created_at or None,
         "category": row.category or None,
         "trend": lab.trend(row.history) or None,
         "leftovers": row.leftovers,
@@ -77,5 +78,11 @@ def render_json(rows: Iterable[Row]) -> str:
     """The scoreboard as a JSON document: `{"summary": {...}, "trials": [...]}`."""
     rows = list(rows)
     summary = summarize(rows)
-    document = {"summary": vars(summary), "trials": [row_to_dict(r) for r in rows]}
+    counts = {_camel(key): value for key, value in vars(summary).items()}
+    document = {"summary": counts, "trials": [row_to_dict(r) for r in rows]}
     return json.dumps(document, indent=2) + "\n"
+
+
+def _camel(name: str) -> str:
+    first, *rest = name.split("_")
+    return first + "".join(part.title() for part in rest)

@@ -3,7 +3,7 @@
 Pure: builds a string. Failure text comes from `status.steps[].message`; its first line is the
 `message` attribute (what CI lists show), the whole text the element body (kuttl's report shape).
 A trial that ended in Error without a failed step gets one `trial` testcase carrying the error,
-so CI never shows such a trial as green.
+so CI never shows such a trial as green; so does a trial no operator picked up.
 """
 
 from __future__ import annotations
@@ -45,7 +45,8 @@ def build_testsuite(row: scoreboard.Row) -> ET.Element:
         if value:
             ET.SubElement(properties, "property", name=name, value=value)
     cases = [_step_case(row, step) for step in row.steps]
-    if row.outcome == "Error" and not any(step.phase == "Failed" for step in row.steps):
+    unfailed = not any(step.phase == "Failed" for step in row.steps)
+    if row.outcome in ("Error", scoreboard.NOT_PICKED_UP) and unfailed:
         cases.append(_error_case(row))
     suite.extend(cases)
     suite.set("tests", str(len(cases)))

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import datetime
 import json
+from typing import Any
 
 import pytest
 
@@ -145,6 +147,7 @@ def test_json_report_is_the_scoreboard_as_data() -> None:
         "error": 1,
         "running": 0,
         "pending": 0,
+        "notPickedUp": 0,
     }
     by_name = {t["name"]: t for t in document["trials"]}
     assert by_name["falco"]["passedText"] == "3/3"
@@ -159,3 +162,47 @@ def test_building_rows_leaves_the_bodies_untouched() -> None:
     before = json.dumps(bodies, sort_keys=True)
     scoreboard.build_rows(bodies)
     assert json.dumps(bodies, sort_keys=True) == before
+
+
+NOW = datetime.datetime(2026, 12, 2, 12, 0, tzinfo=datetime.UTC)
+
+
+def unwatched(name: str = "ghost", *, age: float, **status: Any) -> dict[str, Any]:
+    body = trial_samples.trial(name, **status)
+    created = NOW - datetime.timedelta(seconds=age)
+    body["metadata"]["creationTimestamp"] = created.isoformat().replace("+00:00", "Z")
+    body["metadata"]["namespace"] = "team-a"
+    return body
+
+
+@pytest.mark.parametrize(
+    ("body", "picked_up"),
+    [
+        (unwatched(age=61), False),
+        (unwatched(age=59), True),  # an operator may simply not have got to it yet
+        (unwatched(age=3600, phase="Installing"), True),
+    ],
+)
+def test_a_trial_without_status_after_a_minute_is_not_picked_up(
+    body: dict[str, Any], picked_up: bool
+) -> None:
+    row = scoreboard.build_row(body, now=NOW)
+    assert row.not_picked_up is not picked_up
+    if not picked_up:
+        assert (row.outcome, row.shown_phase, row.reason) == ("NotPickedUp", "not picked up", "NotPickedUp")
+        assert row.message == "not picked up: is an operator watching namespace team-a?"
+
+
+def test_without_a_clock_nothing_is_called_not_picked_up() -> None:
+    assert scoreboard.build_row(unwatched(age=3600)).outcome == "Pending"
+
+
+def test_not_picked_up_trials_are_counted_apart() -> None:
+    rows = scoreboard.build_rows([unwatched("a", age=120), unwatched("b", age=5)], now=NOW)
+    summary = scoreboard.summarize(rows)
+    assert (summary.pending, summary.not_picked_up) == (1, 1)
+    assert scoreboard.summary_line(summary) == "2 trials: 1 pending, 1 not picked up"
+    document = json.loads(trials_json.render_json(rows))
+    assert document["summary"]["notPickedUp"] == 1
+    (ghost,) = [t for t in document["trials"] if t["outcome"] == "NotPickedUp"]
+    assert ghost["message"].startswith("not picked up: is an operator watching namespace team-a?")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime
+
 from tests.unit.reports import golden, trial_samples
 from toollab.reports import scoreboard, table
 
@@ -39,3 +41,14 @@ def test_trial_without_status_shows_dashes() -> None:
 
 def test_no_trials_is_a_sentence() -> None:
     assert table.render_table([]) == "No ToolTrials found.\n"
+
+
+def test_a_trial_no_operator_picked_up_says_so_and_asks_the_question() -> None:
+    body = trial_samples.trial("ghost", namespace="team-a")
+    body["metadata"]["creationTimestamp"] = "2026-12-02T11:00:00Z"
+    now = datetime.datetime(2026, 12, 2, 12, 0, tzinfo=datetime.UTC)
+    text = table.render_table(scoreboard.build_rows([body], now=now))
+    row = text.splitlines()[1]
+    assert row.split()[:5] == ["ghost", "ghost", "-", "not", "picked"]
+    assert "1 trial: 1 not picked up" in text
+    assert text.rstrip().endswith("team-a/ghost: not picked up: is an operator watching namespace team-a?")

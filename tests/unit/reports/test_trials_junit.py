@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import xml.etree.ElementTree as ET
 
 from tests.unit.reports import golden, trial_samples
@@ -78,3 +79,15 @@ def test_control_characters_in_messages_keep_the_xml_valid() -> None:
 def test_no_trials_is_an_empty_but_valid_document() -> None:
     root = parse([])
     assert (root.tag, root.get("tests"), list(root)) == ("testsuites", "0", [])
+
+
+def test_a_trial_no_operator_picked_up_is_an_error_in_ci() -> None:
+    body = trial_samples.trial("ghost", namespace="team-a")
+    body["metadata"]["creationTimestamp"] = "2026-12-02T11:00:00Z"
+    now = datetime.datetime(2026, 12, 2, 12, 0, tzinfo=datetime.UTC)
+    root = ET.fromstring(trials_junit.render_junit(scoreboard.build_rows([body], now=now)))
+    assert (root.get("tests"), root.get("errors"), root.get("failures")) == ("1", "1", "0")
+    error = root.find("testsuite/testcase/error")
+    assert error is not None
+    assert error.get("type") == "NotPickedUp"
+    assert error.get("message") == "not picked up: is an operator watching namespace team-a?"
