@@ -20,6 +20,7 @@ from toollab.runner import transitions as tr
 REPO = Path(__file__).resolve().parents[2]
 CRD_FILE = REPO / "crds" / "tooltrials.toollab.dev.yaml"
 PACKAGED = REPO / "operator" / "toollab" / "data" / "tooltrials.crd.yaml"
+IN_CHART = REPO / "charts" / "toollab" / "crds" / "tooltrials.toollab.dev.yaml"
 CRD: dict[str, Any] = yaml.safe_load(CRD_FILE.read_text())
 VERSION: dict[str, Any] = CRD["spec"]["versions"][0]
 ROOT: dict[str, Any] = VERSION["schema"]["openAPIV3Schema"]
@@ -48,10 +49,9 @@ def nodes(node: dict[str, Any], path: str = "") -> Iterator[tuple[str, dict[str,
         yield from nodes(node["additionalProperties"], f"{path}{{}}")
 
 
-def test_the_packaged_copy_is_identical() -> None:
-    assert PACKAGED.read_bytes() == CRD_FILE.read_bytes(), (
-        "copy crds/tooltrials.toollab.dev.yaml to toollab/data"
-    )
+@pytest.mark.parametrize("copy", [PACKAGED, IN_CHART], ids=["package data", "operator chart"])
+def test_the_copies_are_identical(copy: Path) -> None:
+    assert copy.read_bytes() == CRD_FILE.read_bytes(), f"copy crds/tooltrials.toollab.dev.yaml to {copy}"
 
 
 def test_names_scope_and_version() -> None:
