@@ -1,26 +1,36 @@
 # syntax=docker/dockerfile:1
 # The toollab operator image: `toollab operator` plus the helm CLI, running as a non-root user.
 #
-#   docker build -t toollab:dev .
+#   make image                      # Docker or Podman, tag toollab:dev (IMAGE=... to change it)
+#   docker buildx build --platform linux/amd64,linux/arm64 .   # what the release workflow does
 #
 # `make image` passes HELM_VERSION and KUBE_MINOR from operator/toollab/localcluster/pins.py;
 # the defaults below are the same pins (tests/unit/deploy/test_dockerfile.py keeps them equal).
+# Runs as UID 65532 with a read-only root filesystem (the Deployment mounts /tmp).
 
 ARG GO_VERSION=1.26
 ARG PYTHON_VERSION=3.11
 
 # --- helm, built from its Go module like `make tools` does (no release binary is downloaded) ---
-FROM golang:${GO_VERSION} AS helm
+# It runs on the build machine's platform and cross-compiles for the image's (buildx sets
+# TARGETOS/TARGETARCH for each platform of a multi-arch build; a plain build gets the host's).
+FROM --platform=$BUILDPLATFORM golang:${GO_VERSION} AS helm
 ARG HELM_VERSION=3.21.4
 ARG KUBE_MINOR=36
-ENV CGO_ENABLED=0 GOTOOLCHAIN=local GOFLAGS=-mod=mod GOBIN=/out
+ARG TARGETOS=linux
+ARG TARGETARCH
+ENV CGO_ENABLED=0 GOTOOLCHAIN=local GOFLAGS=-mod=mod
+SHELL ["/bin/bash", "-o", "pipefail", "-c"]
 RUN h=helm.sh/helm/v3 \
+ && export GOOS="$TARGETOS" GOARCH="${TARGETARCH:-$(go env GOHOSTARCH)}" \
  && go install -trimpath \
       -ldflags "-s -w -X $h/internal/version.version=v${HELM_VERSION} \
         -X $h/pkg/chartutil.k8sVersionMajor=1 -X $h/pkg/chartutil.k8sVersionMinor=${KUBE_MINOR} \
         -X $h/pkg/lint/rules.k8sVersionMajor=1 -X $h/pkg/lint/rules.k8sVersionMinor=${KUBE_MINOR}" \
       "$h/cmd/helm@v${HELM_VERSION}" \
- && /out/helm version --short | grep -q "^v${HELM_VERSION}"
+ && bin="$(go env GOPATH)/bin" && mkdir -p /out \
+ && if [ -x "$bin/helm" ]; then mv "$bin/helm" /out/helm; else mv "$bin/${GOOS}_${GOARCH}/helm" /out/helm; fi \
+ && if [ "$GOARCH" = "$(go env GOHOSTARCH)" ]; then /out/helm version --short | grep -q "^v${HELM_VERSION}"; fi
 
 # --- kube-score, the scorecard's workload checker, built from its Go module the same way -------
 FROM golang:${GO_VERSION} AS kube-score

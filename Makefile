@@ -10,7 +10,7 @@ export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
 export KUBECONFIG ?= $(CURDIR)/.run/kubeconfig
 
 .PHONY: help dev check lint format typecheck layers tools cluster cluster-down cluster-status env crds \
-        test test-unit test-cluster test-e2e run demo demo-down bench image kind-up kind-down clean
+        test test-unit test-cluster test-e2e run demo demo-down bench image chart kind-up kind-down clean
 
 help: ## list the targets
 	@grep -hE '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | sort | \
@@ -82,14 +82,23 @@ bench: dev cluster ## benchmarks that print figures
 	$(PY) bench/bench_operator.py
 
 PIN = PYTHONPATH=operator python3 -c 'from toollab.localcluster import pins; print(pins.$(1))'
+# Docker, else Podman (override: make image CONTAINER=podman); IMAGE is the tag built
+CONTAINER ?= $(shell command -v docker 2>/dev/null || command -v podman 2>/dev/null)
+IMAGE ?= toollab:dev
 
-image: ## build the operator image (needs Docker)
-	docker build -t toollab:dev --build-arg HELM_VERSION=$$($(call PIN,HELM)) \
+image: ## build the operator image with Docker or Podman (IMAGE=toollab:dev)
+	@test -n "$(CONTAINER)" || { echo "make image: needs docker or podman on PATH (or CONTAINER=...)" >&2; exit 2; }
+	$(CONTAINER) build -t $(IMAGE) --build-arg HELM_VERSION=$$($(call PIN,HELM)) \
 	  --build-arg KUBE_MINOR=$$($(call PIN,kube_minor())) --build-arg KUBE_SCORE_VERSION=$$($(call PIN,KUBE_SCORE)) .
 
-kind-up: image ## a kind cluster `toollab` running the operator from manifests/ (needs Docker and kind)
+chart: ## package the operator chart into dist/ (helm from the tools cache)
+	"$$($(call PIN,bin_dir()))/helm" lint --strict charts/toollab
+	"$$($(call PIN,bin_dir()))/helm" package charts/toollab --destination dist
+
+kind-up: image ## a kind cluster `toollab` running the operator from manifests/ (needs kind and Docker or Podman)
 	kind get clusters 2>/dev/null | grep -qx toollab || kind create cluster --name toollab
-	kind load docker-image toollab:dev --name toollab
+	mkdir -p .run && $(CONTAINER) save $(IMAGE) -o .run/toollab-image.tar
+	kind load image-archive .run/toollab-image.tar --name toollab
 	kubectl --context kind-toollab apply -k manifests/
 	kubectl --context kind-toollab -n toollab-system rollout status deployment/toollab-operator --timeout=180s
 
@@ -97,4 +106,4 @@ kind-down: ## delete the kind cluster `toollab`
 	kind delete cluster --name toollab
 
 clean: ## remove caches inside the repository (not the tools cache)
-	rm -rf .pytest_cache .mypy_cache .ruff_cache .hypothesis
+	rm -rf .pytest_cache .mypy_cache .ruff_cache .hypothesis dist

@@ -201,12 +201,28 @@ def build_kube_score(log: Path) -> None:
     )
 
 
+def build_actionlint(log: Path) -> None:
+    """actionlint, the GitHub Actions workflow linter the tests run, by `go install`."""
+    run_go(
+        [
+            "install",
+            "-trimpath",
+            "-ldflags=-s -w",
+            f"github.com/rhysd/actionlint/cmd/actionlint@v{pins.ACTIONLINT}",
+        ],
+        cwd=pins.tools_root(),
+        log=log,
+        extra_env={"GOBIN": str(pins.bin_dir())},
+    )
+
+
 STEPS = (
     ("kubernetes", pins.CONTROL_PLANE_BINARIES, build_kubernetes),
     ("etcd", ("etcd",), build_etcd),
     ("kwok", ("kwok",), build_kwok),
     ("helm", ("helm",), build_helm),
     ("kube-score", ("kube-score",), build_kube_score),
+    ("actionlint", ("actionlint",), build_actionlint),
 )
 
 

@@ -15,6 +15,7 @@ ETCD = "3.6.14"
 KWOK = "0.8.0"
 HELM = "3.21.4"
 KUBE_SCORE = "1.20.0"  # the scorecard's workload checker; optional (see OPTIONAL_TOOLS)
+ACTIONLINT = "1.7.12"  # the workflow linter the tests use; optional (see OPTIONAL_TOOLS)
 GO_DIRECTIVE = "1.26.0"
 
 # Staging modules of k8s.io/kubernetes v1.36.x; each is replaced by its v0.36.x tag, because
@@ -51,7 +52,10 @@ TOOLS = (
 
 # Built into the same folder, but not part of its name: a trial runs without them (the scorecard
 # reports the checker as unavailable), and adding one must not rebuild the control plane.
-OPTIONAL_TOOLS = (Tool("kube-score", ("version",), f"kube-score version: {KUBE_SCORE},"),)
+OPTIONAL_TOOLS = (
+    Tool("kube-score", ("version",), f"kube-score version: {KUBE_SCORE},"),
+    Tool("actionlint", ("-version",), ACTIONLINT),  # without it, only the workflow lint test skips
+)
 
 
 def tools_root() -> Path:

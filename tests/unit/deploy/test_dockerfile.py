@@ -37,6 +37,11 @@ def test_helm_is_built_from_its_go_module_small_and_reproducible() -> None:
     assert "helm.sh/helm/v3" in DOCKERFILE
 
 
+def test_helm_is_cross_compiled_for_each_platform_of_a_multi_arch_build() -> None:
+    assert "FROM --platform=$BUILDPLATFORM golang:${GO_VERSION} AS helm" in DOCKERFILE
+    assert 'GOARCH="${TARGETARCH:-$(go env GOHOSTARCH)}"' in DOCKERFILE
+
+
 def test_python_stage_installs_the_project() -> None:
     assert arg_default("PYTHON_VERSION") == "3.11"
     assert "FROM python:${PYTHON_VERSION}-slim" in DOCKERFILE
