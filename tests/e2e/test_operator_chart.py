@@ -65,13 +65,8 @@ def test_the_chart_installs_and_its_rbac_runs_the_operator(
     token = shipped.token_for(kube, namespace, f"{name}-toollab-operator")
     as_chart = shipped.write_token_kubeconfig(kubeconfig, token, tmp_path / "chart-operator", user=deployment)
     process = start_operator(other_namespace, extra=[*args, "--kubeconfig", as_chart])
-    body = trials.tool_trial(
-        "charted",
-        other_namespace,
-        source=trials.manifests(trials.deployment("web")),
-        steps=[trials.step("up", assert_=[trials.available("web")])],
-        target=f"{other_namespace}-charted",
-        cleanup={"policy": "Retain"},
+    body = trials.web_trial(
+        "charted", other_namespace, f"{other_namespace}-charted", cleanup={"policy": "Retain"}
     )
     with trials.created(kube, body):
         status = trials.wait_phase(trial_status, "charted", other_namespace, "Passed", "Failed", "Error")

@@ -20,17 +20,6 @@ def _cleaned_up(read: Any, name: str, namespace: str) -> dict[str, Any]:
     return status if (status.get("run") or {}).get("stage") == "CleanedUp" else {}
 
 
-def _ready_when_up(name: str, namespace: str, target: str, **spec: Any) -> dict[str, Any]:
-    return trials.tool_trial(
-        name,
-        namespace,
-        source=trials.manifests(trials.deployment("web")),
-        steps=[trials.step("up", assert_=[trials.available("web")])],
-        target=target,
-        **spec,
-    )
-
-
 def test_deleting_a_trial_removes_what_it_created_and_nothing_else(
     operator: Any, kube: Any, namespace: str, trial_status: Any
 ) -> None:
@@ -71,7 +60,7 @@ def test_delete_and_delete_on_success_of_a_passing_trial_uninstall_after_the_ver
 ) -> None:
     policies = {"brief": "Delete", "onpass": "DeleteOnSuccess"}
     bodies = [
-        _ready_when_up(name, namespace, f"{namespace}-{name}", cleanup={"policy": policy})
+        trials.web_trial(name, namespace, f"{namespace}-{name}", cleanup={"policy": policy})
         for name, policy in policies.items()
     ]
     with trials.created(kube, bodies[0]), trials.created(kube, bodies[1]):
@@ -95,7 +84,7 @@ def test_retain_and_delete_on_success_of_a_failing_trial_keep_the_tool(
         "metadata": {"name": "web"},
         "spec": {"replicas": 5},
     }
-    retained = _ready_when_up("retained", namespace, kept, cleanup={"policy": "Retain"})
+    retained = trials.web_trial("retained", namespace, kept, cleanup={"policy": "Retain"})
     on_success = trials.tool_trial(
         "onsuccess",
         namespace,
@@ -128,7 +117,7 @@ def test_ttl_seconds_after_finished_deletes_the_trial_itself(
     operator: Any, kube: Any, namespace: str, trial_status: Any
 ) -> None:
     target = f"{namespace}-ttl"
-    body = _ready_when_up(
+    body = trials.web_trial(
         "shortlived", namespace, target, cleanup={"policy": "Delete", "ttlSecondsAfterFinished": 2}
     )
     kube.create_or_merge(body, namespace=namespace)

@@ -16,21 +16,8 @@ def test_json_log_names_trials_and_logs_each_verdict_once_with_its_reason(
 ) -> None:
     ns = other_namespace
     process = start_operator(ns, extra=["--log-format", "json"])
-    good = trials.tool_trial(
-        "good",
-        ns,
-        source=trials.manifests(trials.deployment("web")),
-        steps=[trials.step("up", assert_=[trials.available("web")])],
-        target=f"{ns}-good",
-    )
-    ghost = trials.tool_trial(
-        "ghost",
-        ns,
-        source=trials.manifests(trials.deployment("web")),
-        steps=[trials.step("up", assert_=[trials.available("web")])],
-        target=f"{ns}-ghost",
-        serviceAccountName="nobody",
-    )
+    good = trials.web_trial("good", ns, f"{ns}-good")
+    ghost = trials.web_trial("ghost", ns, f"{ns}-ghost", serviceAccountName="nobody")
     with trials.created(kube, good), trials.created(kube, ghost):
         for name in ("good", "ghost"):
             trials.wait_phase(trial_status, name, ns, "Passed", "Failed", "Error")

@@ -16,23 +16,6 @@ from tests.e2e.conftest import OperatorProcess, wait_for
 StartOperator = Callable[..., OperatorProcess]
 
 
-def _agent_trial(namespace: str, repo: str, nodes: int) -> dict[str, Any]:
-    ready = {
-        "apiVersion": "apps/v1",
-        "kind": "DaemonSet",
-        "metadata": {"name": "agent"},
-        "status": {"numberReady": nodes},
-    }
-    return trials.tool_trial(
-        "agent",
-        namespace,
-        source=trials.helm(repo, "agent"),
-        steps=[trials.step("running", assert_=[ready])],
-        target=f"{namespace}-agent",
-        cleanup={"policy": "Retain"},
-    )
-
-
 def _assert_installed_once(
     kube: Any, status: dict[str, Any], target: str, nodes: int, kubeconfig: str
 ) -> list[dict[str, Any]]:
@@ -58,7 +41,7 @@ def test_killed_before_helm_ran_the_restarted_operator_installs_once_and_passes(
     target = f"{ns}-agent"
     marker = tmp_path / "upgrade-started"
     first = start_operator(ns, helm=trials.slow_helm(tmp_path, marker=marker, sleep_before=60))
-    with trials.created(kube, _agent_trial(ns, chart_repo, nodes)):
+    with trials.created(kube, trials.agent_trial(ns, chart_repo, ready=nodes, cleanup={"policy": "Retain"})):
         wait_for(marker.exists, timeout=30)
         first.kill()
         assert trial_status("agent", ns)["phase"] == "Installing"
@@ -85,7 +68,7 @@ def test_killed_after_helm_installed_but_before_the_status_was_written(
     cluster_role = f"agent-{target}"
     marker = tmp_path / "upgrade-done"
     first = start_operator(ns, helm=trials.slow_helm(tmp_path, marker=marker, sleep_after=60))
-    with trials.created(kube, _agent_trial(ns, chart_repo, nodes)):
+    with trials.created(kube, trials.agent_trial(ns, chart_repo, ready=nodes, cleanup={"policy": "Retain"})):
         wait_for(marker.exists, timeout=30)
         first.kill()
         assert trial_status("agent", ns)["phase"] == "Installing"  # the install was never recorded

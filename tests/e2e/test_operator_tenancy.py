@@ -117,14 +117,7 @@ def test_in_a_namespace_the_operator_creates_it_grants_the_named_account_the_ten
     operator: Any, kube: Any, namespace: str, trial_status: Any
 ) -> None:
     target = f"{namespace}-made"
-    body = trials.tool_trial(
-        "granted",
-        namespace,
-        source=trials.manifests(trials.deployment("web")),
-        steps=[trials.step("up", assert_=[trials.available("web")])],
-        target=target,
-        cleanup={"policy": "Retain"},
-    )
+    body = trials.web_trial("granted", namespace, target, cleanup={"policy": "Retain"})
     with trials.created(kube, body):
         status = trials.wait_phase(trial_status, "granted", namespace, *VERDICTS, timeout=30)
         assert status["phase"] == "Passed", status
@@ -168,14 +161,7 @@ def test_a_missing_service_account_is_named_in_the_error(
     operator: Any, kube: Any, namespace: str, trial_status: Any
 ) -> None:
     target = f"{namespace}-ghost"
-    body = trials.tool_trial(
-        "ghost",
-        namespace,
-        source=trials.manifests(trials.deployment("web")),
-        steps=[trials.step("up", assert_=[trials.available("web")])],
-        target=target,
-        serviceAccountName="nobody",
-    )
+    body = trials.web_trial("ghost", namespace, target, serviceAccountName="nobody")
     with trials.created(kube, body):
         status = trials.wait_phase(trial_status, "ghost", namespace, *VERDICTS, timeout=30)
         phase, reason, message = _error(status)

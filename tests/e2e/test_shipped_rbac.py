@@ -60,17 +60,6 @@ def test_the_operator_acts_as_its_service_account_and_may_not_install_anything(
         cluster.close()
 
 
-def _agent_trial(namespace: str, chart_repo: str) -> dict[str, Any]:
-    daemonset = {"apiVersion": "apps/v1", "kind": "DaemonSet", "metadata": {"name": "agent"}}
-    return trials.tool_trial(
-        "agent",
-        namespace,
-        source=trials.helm(chart_repo, "agent"),
-        steps=[trials.step("up", assert_=[daemonset])],
-        target=f"{namespace}-agent",
-    )
-
-
 def test_running_a_trial_the_shipped_operator_is_refused_nothing(
     kube: Any,
     other_namespace: str,
@@ -80,17 +69,8 @@ def test_running_a_trial_the_shipped_operator_is_refused_nothing(
 ) -> None:
     """A helm trial from install to cleanup; Kopf's and toollab's own requests all succeed."""
     process = start_operator(other_namespace)
-    nodes = len(kube.list("v1", "Node", namespace=None))
-    ready = {"apiVersion": "apps/v1", "kind": "DaemonSet", "metadata": {"name": "agent"}}
-    ready["status"] = {"numberReady": nodes}  # the footprint is read at the verdict: every pod there
-    body = trials.tool_trial(
-        "agent",
-        other_namespace,
-        source=trials.helm(chart_repo, "agent"),
-        steps=[trials.step("up", assert_=[ready])],
-        target=f"{other_namespace}-agent",
-    )
-    with trials.created(kube, body):
+    nodes = len(kube.list("v1", "Node", namespace=None))  # the footprint is read at the verdict:
+    with trials.created(kube, trials.agent_trial(other_namespace, chart_repo, ready=nodes)):  # all pods up
         status = trials.wait_phase(trial_status, "agent", other_namespace, "Passed", "Failed", "Error")
         assert status["phase"] == "Passed", trials.condition(status, "Ready")
         assert status["footprint"]["pods"] == nodes
@@ -119,7 +99,7 @@ def test_the_operator_its_watches_and_helm_all_use_the_context_it_is_given(
     path = tmp_path / "two-contexts"
     path.write_text(yaml.safe_dump(config))
     process = start_operator(other_namespace, extra=["--kubeconfig", str(path), "--context", good])
-    with trials.created(kube, _agent_trial(other_namespace, chart_repo)):
+    with trials.created(kube, trials.agent_trial(other_namespace, chart_repo)):
         status = trials.wait_phase(trial_status, "agent", other_namespace, "Passed", "Failed", "Error")
         assert status["phase"] == "Passed", trials.condition(status, "Ready")  # helm reached it too
     assert process.alive, process.output()

@@ -115,6 +115,34 @@ def available(name: str, replicas: int = 1) -> dict[str, Any]:
     }
 
 
+def web_trial(name: str, namespace: str, target: str, **spec: Any) -> dict[str, Any]:
+    """A trial installing Deployment `web` (inline manifests) whose one step passes once it is available."""
+    return tool_trial(
+        name,
+        namespace,
+        source=manifests(deployment("web")),
+        steps=[step("up", assert_=[available("web")])],
+        target=target,
+        **spec,
+    )
+
+
+def agent_trial(namespace: str, repo: str, *, ready: int | None = None, **spec: Any) -> dict[str, Any]:
+    """Trial `agent` of our `agent` chart into `<namespace>-agent`; it passes once the DaemonSet
+    exists (with `ready`: once that many agents are ready)."""
+    daemonset: dict[str, Any] = {"apiVersion": "apps/v1", "kind": "DaemonSet", "metadata": {"name": "agent"}}
+    if ready is not None:
+        daemonset["status"] = {"numberReady": ready}
+    return tool_trial(
+        "agent",
+        namespace,
+        source=helm(repo, "agent"),
+        steps=[step("running", assert_=[daemonset])],
+        target=f"{namespace}-agent",
+        **spec,
+    )
+
+
 def config_map(name: str, data: Mapping[str, str] | None = None) -> dict[str, Any]:
     """A ConfigMap."""
     return {"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": name}, "data": dict(data or {})}
