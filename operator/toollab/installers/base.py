@@ -47,6 +47,7 @@ class InstallContext:
     allow_http: bool = False  # plain http:// repos and URLs (the tests serve on 127.0.0.1)
     kubeconfig: str | None = None  # for helm; None: helm's default (KUBECONFIG, in-cluster)
     timeout_seconds: float = DEFAULT_TIMEOUT_SECONDS  # bound on one helm command
+    namespace_going: bool = False  # the trial's own target namespace is being deleted, with all in it
 
     @classmethod
     def for_trial(

@@ -253,8 +253,13 @@ class HelmInstaller:
         )
 
     def uninstall(self, ctx: base.InstallContext, inventory: Sequence[records.InventoryEntry]) -> None:
-        """`helm uninstall`, then delete what helm leaves behind (crds/, kept objects) if we created it."""
-        self._run(ctx, uninstall_argv(helm=self._helm, release=ctx.release_name, **self._kube(ctx)))
+        """`helm uninstall`, then delete what helm leaves behind (crds/, kept objects) if we created it.
+
+        In a namespace being deleted the release record is going with it (and helm may no longer
+        read it): the inventory and the sweeps by label remove what lies outside the namespace.
+        """
+        if not ctx.namespace_going:
+            self._run(ctx, uninstall_argv(helm=self._helm, release=ctx.release_name, **self._kube(ctx)))
         objects.delete_inventory(ctx.cluster, inventory, target_namespace=ctx.target_namespace)
         ownership.sweep_crds(ctx, inventory)
         ownership.sweep_release_leftovers(ctx, inventory)

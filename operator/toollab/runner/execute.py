@@ -272,11 +272,33 @@ def uninstall(
     user: str | None,
     now: datetime,
 ) -> None:
-    """Remove the inventory (as the trial's identity), then the namespace if the trial created it."""
-    entries = [e for e in current.inventory.entries if not (e.kind == "Namespace" and e.api_version == "v1")]
+    """Remove the inventory (as the trial's identity), then the namespace if the trial created it.
+
+    When that namespace is already being deleted (an earlier cleanup pass ran before an install
+    in flight had recorded what it made), what is in it goes with it, helm's release record too,
+    and so does the trial's grant there: only what lies outside it is removed.
+    """
+    going = _own_namespace_going(current, deps=deps)
+    entries = [
+        e
+        for e in current.inventory.entries
+        if not (e.kind == "Namespace" and e.api_version == "v1") and not (going and e.namespace == going)
+    ]
     if entries or current.inventory.release:
-        context = _context(tool_trial, current, deps=deps, user=user, now=now)
+        context = replace(
+            _context(tool_trial, current, deps=deps, user=user, now=now), namespace_going=bool(going)
+        )
         installers.installer_for(tool_trial.source, helm_path=deps.helm_path).uninstall(context, entries)
     for entry in current.inventory.entries:
         if entry.kind == "Namespace" and entry.api_version == "v1" and entry.created:
             deps.cluster.delete("v1", "Namespace", name=entry.name, namespace=None)
+
+
+def _own_namespace_going(current: status.TrialStatus, *, deps: Dependencies) -> str | None:
+    """The namespace this trial created, when it is being deleted or gone (read as the operator)."""
+    for entry in current.inventory.entries:
+        if entry.kind == "Namespace" and entry.api_version == "v1" and entry.created:
+            live = deps.cluster.get("v1", "Namespace", name=entry.name, namespace=None)
+            if live is None or (live.get("metadata") or {}).get("deletionTimestamp"):
+                return entry.name
+    return None

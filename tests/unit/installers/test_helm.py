@@ -501,3 +501,22 @@ def test_the_sweep_skips_kinds_the_identity_may_not_list(tmp_path: Path) -> None
     cluster.add(cluster_role("kept-by-policy"))
     installer(fakes.FakeProcessRunner(), tmp_path).uninstall(make_ctx(cluster), [])
     assert cluster.names("ClusterRole") == ["kept-by-policy"]
+
+
+def test_in_a_namespace_being_deleted_helm_is_not_asked_and_cluster_scoped_leftovers_are_swept(
+    tmp_path: Path,
+) -> None:
+    """The release record goes with the namespace (and helm, as the trial, may not read it any
+    more); what the release made outside the namespace is found by its labels."""
+    cluster = fakes.FakeCluster()
+    ctx = make_ctx(cluster, namespace_going=True)
+    marks = {
+        helm.ownership.HELM_RELEASE_NAME: ctx.release_name,
+        helm.ownership.HELM_RELEASE_NAMESPACE: ctx.target_namespace,
+    }
+    role = {"apiVersion": "rbac.authorization.k8s.io/v1", "kind": "ClusterRole"}
+    cluster.add({**role, "metadata": {"name": "agent-lab", "labels": ctx.labels, "annotations": marks}})
+    runner = fakes.FakeProcessRunner()
+    installer(runner, tmp_path).uninstall(ctx, [])
+    assert runner.subcommands() == []
+    assert cluster.names("ClusterRole") == []
