@@ -4,7 +4,7 @@
 #   make image                      # Docker or Podman, tag toollab:dev (IMAGE=... to change it)
 #   docker buildx build --platform linux/amd64,linux/arm64 .   # what the release workflow does
 #
-# `make image` passes HELM_VERSION and KUBE_MINOR from operator/toollab/localcluster/pins.py;
+# `make image` passes HELM_VERSION, KUBE_MINOR and KUBE_SCORE_VERSION from operator/toollab/localcluster/pins.py;
 # the defaults below are the same pins (tests/unit/deploy/test_dockerfile.py keeps them equal).
 # Runs as UID 65532 with a read-only root filesystem (the Deployment mounts /tmp).
 
@@ -33,12 +33,18 @@ RUN h=helm.sh/helm/v3 \
  && if [ "$GOARCH" = "$(go env GOHOSTARCH)" ]; then /out/helm version --short | grep -q "^v${HELM_VERSION}"; fi
 
 # --- kube-score, the scorecard's workload checker, built from its Go module the same way -------
-FROM golang:${GO_VERSION} AS kube-score
+FROM --platform=$BUILDPLATFORM golang:${GO_VERSION} AS kube-score
 ARG KUBE_SCORE_VERSION=1.20.0
-ENV CGO_ENABLED=0 GOTOOLCHAIN=local GOFLAGS=-mod=mod GOBIN=/out
-RUN go install -trimpath -ldflags "-s -w -X main.version=${KUBE_SCORE_VERSION}" \
+ARG TARGETOS=linux
+ARG TARGETARCH
+ENV CGO_ENABLED=0 GOTOOLCHAIN=local GOFLAGS=-mod=mod
+SHELL ["/bin/bash", "-o", "pipefail", "-c"]
+RUN export GOOS="$TARGETOS" GOARCH="${TARGETARCH:-$(go env GOHOSTARCH)}" \
+ && go install -trimpath -ldflags "-s -w -X main.version=${KUBE_SCORE_VERSION}" \
       "github.com/zegl/kube-score/cmd/kube-score@v${KUBE_SCORE_VERSION}" \
- && /out/kube-score version | grep -q "version: ${KUBE_SCORE_VERSION},"
+ && bin="$(go env GOPATH)/bin" && mkdir -p /out \
+ && if [ -x "$bin/kube-score" ]; then mv "$bin/kube-score" /out/; else mv "$bin/${GOOS}_${GOARCH}/kube-score" /out/; fi \
+ && if [ "$GOARCH" = "$(go env GOHOSTARCH)" ]; then /out/kube-score version | grep -q "version: ${KUBE_SCORE_VERSION},"; fi
 
 # --- toollab into a virtualenv, so the final stage gets no pip cache, compiler or sources -------
 FROM python:${PYTHON_VERSION}-slim AS build

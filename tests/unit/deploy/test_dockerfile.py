@@ -37,9 +37,10 @@ def test_helm_is_built_from_its_go_module_small_and_reproducible() -> None:
     assert "helm.sh/helm/v3" in DOCKERFILE
 
 
-def test_helm_is_cross_compiled_for_each_platform_of_a_multi_arch_build() -> None:
-    assert "FROM --platform=$BUILDPLATFORM golang:${GO_VERSION} AS helm" in DOCKERFILE
-    assert 'GOARCH="${TARGETARCH:-$(go env GOHOSTARCH)}"' in DOCKERFILE
+def test_go_tools_are_cross_compiled_for_each_platform_of_a_multi_arch_build() -> None:
+    for stage in ("helm", "kube-score"):
+        assert f"FROM --platform=$BUILDPLATFORM golang:${{GO_VERSION}} AS {stage}" in DOCKERFILE
+    assert DOCKERFILE.count('GOARCH="${TARGETARCH:-$(go env GOHOSTARCH)}"') == 2
 
 
 def test_python_stage_installs_the_project() -> None:
