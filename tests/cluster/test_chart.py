@@ -56,6 +56,10 @@ def one(objects: list[dict[str, Any]], kind: str) -> dict[str, Any]:
     return found
 
 
+def names(objects: list[dict[str, Any]], kind: str) -> list[str]:
+    return sorted(o["metadata"]["name"] for o in objects if o["kind"] == kind)
+
+
 def operator_args(deployment: dict[str, Any]) -> argparse.Namespace:
     (container,) = deployment["spec"]["template"]["spec"]["containers"]
     parser = argparse.ArgumentParser()
@@ -79,7 +83,7 @@ def test_the_chart_and_kustomize_render_the_same_rbac() -> None:
 def test_the_chart_and_kustomize_run_the_same_operator() -> None:
     chart, shipped = render(), kustomized()
     for kind in ("ServiceAccount", "CustomResourceDefinition"):
-        assert one(chart, kind)["metadata"]["name"] == one(shipped, kind)["metadata"]["name"]
+        assert names(chart, kind) == names(shipped, kind), kind
     ours, theirs = one(chart, "Deployment"), one(shipped, "Deployment")
     assert operator_args(ours) == operator_args(theirs)
     pod, kustomize_pod = ours["spec"]["template"]["spec"], theirs["spec"]["template"]["spec"]

@@ -49,9 +49,18 @@ def nodes(node: dict[str, Any], path: str = "") -> Iterator[tuple[str, dict[str,
         yield from nodes(node["additionalProperties"], f"{path}{{}}")
 
 
-@pytest.mark.parametrize("copy", [PACKAGED, IN_CHART], ids=["package data", "operator chart"])
-def test_the_copies_are_identical(copy: Path) -> None:
-    assert copy.read_bytes() == CRD_FILE.read_bytes(), f"copy crds/tooltrials.toollab.dev.yaml to {copy}"
+def test_the_packaged_copy_is_identical() -> None:
+    assert PACKAGED.read_bytes() == CRD_FILE.read_bytes(), (
+        f"copy crds/tooltrials.toollab.dev.yaml to {PACKAGED}"
+    )
+
+
+def test_the_operator_chart_ships_every_crd_unchanged() -> None:
+    shipped = {p.name: p.read_bytes() for p in CRD_FILE.parent.glob("*.yaml")}
+    in_chart = {p.name: p.read_bytes() for p in IN_CHART.parent.glob("*.yaml")}
+    assert sorted(in_chart) == sorted(shipped), "charts/toollab/crds/ must hold the files of crds/"
+    for name, text in shipped.items():
+        assert in_chart[name] == text, f"copy crds/{name} to charts/toollab/crds/"
 
 
 def test_names_scope_and_version() -> None:
