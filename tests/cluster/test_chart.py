@@ -92,7 +92,11 @@ def test_the_chart_and_kustomize_run_the_same_operator() -> None:
     (container,), (other,) = pod["containers"], kustomize_pod["containers"]
     for key in ("securityContext", "env", "livenessProbe", "volumeMounts", "resources", "ports"):
         assert container[key] == other[key], key
-    assert ours["spec"]["replicas"] == 1 and ours["spec"]["strategy"] == {"type": "Recreate"}
+    assert ours["spec"]["replicas"] == theirs["spec"]["replicas"] == 2  # one acts: the Lease holder
+    assert ours["spec"]["strategy"] == theirs["spec"]["strategy"]
+    (role,) = [o for o in chart if o["kind"] == "Role"]
+    (shipped_role,) = [o for o in shipped if o["kind"] == "Role"]
+    assert role["rules"] == shipped_role["rules"] and role["metadata"]["namespace"] == "toollab-system"
 
 
 def test_values_reach_the_operator() -> None:
@@ -143,7 +147,7 @@ def test_the_default_image_is_the_released_one() -> None:
 @pytest.mark.parametrize(
     ("values", "says"),
     [
-        (["--set", "replicas=2"], "runs standalone (no leader election)"),
+        (["--set", "maxConcurrentInstalls=0"], "maxConcurrentInstalls"),
         (["--set", "logFormat=xml"], "value must be one of 'text', 'json'"),
         (["--set", "watchNamepsaces={lab}"], "additional properties 'watchNamepsaces' not allowed"),
         (["--set", "allowHttp=maybe"], "allowHttp"),

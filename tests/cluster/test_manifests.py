@@ -133,6 +133,10 @@ def test_operator_may_do_its_job_and_no_more(
         ("get", "serviceaccounts", "-n", other),
         ("create", "rolebindings.rbac.authorization.k8s.io", "-n", other),
         ("watch", "customresourcedefinitions.apiextensions.k8s.io"),
+        ("patch", "tooltrials.toollab.dev", "-n", other),  # its finalizer
+        ("get", "leases.coordination.k8s.io", "-n", namespace),  # leader election, in its namespace
+        ("create", "leases.coordination.k8s.io", "-n", namespace),
+        ("update", "leases.coordination.k8s.io", "-n", namespace),
     ):
         assert can(kubeconfig, operator, *question), question
     for question in (
@@ -146,6 +150,8 @@ def test_operator_may_do_its_job_and_no_more(
         ("get", "secrets", "-n", namespace),  # valuesFrom are read as the trial's account
         ("update", "rolebindings.rbac.authorization.k8s.io", "-n", other),
         ("bind", "clusterroles.rbac.authorization.k8s.io/admin"),
+        ("update", "leases.coordination.k8s.io", "-n", other),  # its Lease lives in its own namespace only
+        ("delete", "leases.coordination.k8s.io", "-n", namespace),
     ):
         assert not can(kubeconfig, operator, *question), question
 

@@ -61,9 +61,18 @@ def operator(kubeconfig: str, crds: list[str], operator_kubeconfig: str) -> Iter
     """The ToolTrial operator for this session's namespaces, as shipped (see the module docstring)."""
     import kopf.testing
 
-    os.environ.update(shipped.operator_environment(operator_args(operator_kubeconfig)))
-    args = ["run", "--standalone", "--namespace", f"{conftest.SESSION_PREFIX}*", "-m", "toollab.handlers"]
-    with kopf.testing.KopfRunner(args, timeout=60) as runner:
+    # one operator in this process: no Lease (the HA and sharding tests run replicas of their own)
+    args = [*operator_args(operator_kubeconfig), "--no-leader-election"]
+    os.environ.update(shipped.operator_environment(args))
+    kopf_args = [
+        "run",
+        "--standalone",
+        "--namespace",
+        f"{conftest.SESSION_PREFIX}*",
+        "-m",
+        "toollab.handlers",
+    ]
+    with kopf.testing.KopfRunner(kopf_args, timeout=60) as runner:
         time.sleep(1.0)  # let the watchers start
         yield runner
     exception, exit_code, output = runner.exception, runner.exit_code, runner.output
@@ -197,6 +206,8 @@ def start_operator(
         """`extra` arguments come last, so they override the defaults (e.g. another --kubeconfig)."""
         argv = [str(Path(sys.executable).parent / "toollab"), "operator", "--namespace", namespace]
         argv += [*shipped.deployment_args(), "--kubeconfig", operator_kubeconfig]
+        # the Lease where the shipped Role allows it (POD_NAMESPACE in a pod)
+        argv += ["--lease-namespace", shipped.OPERATOR_NAMESPACE]
         argv += ["--helm", helm or str(chartserver.helm_path())]
         argv += ["--allow-http"] if allow_http else []
         argv += list(extra)

@@ -39,10 +39,11 @@ def operator_objects() -> list[dict[str, Any]]:
 
 
 def deployment_args() -> list[str]:
-    """The operator's arguments in manifests/deployment.yaml, minus the liveness endpoint."""
+    """The operator's arguments in manifests/deployment.yaml, minus the liveness and metrics
+    endpoints (fixed ports that several operators of one test session would share)."""
     (deployment,) = documents(MANIFESTS / "deployment.yaml")
     (container,) = deployment["spec"]["template"]["spec"]["containers"]
-    return [a for a in container.get("args") or [] if not a.startswith("--liveness")]
+    return [a for a in container.get("args") or [] if not a.startswith(("--liveness", "--metrics-address"))]
 
 
 def apply_all(kube: Any, objects: Iterable[Mapping[str, Any]]) -> None:

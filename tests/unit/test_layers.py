@@ -13,6 +13,7 @@ PACKAGE = Path(__file__).resolve().parents[2] / "operator" / "toollab"
 LAYERS = {
     "cli": 8,
     "handlers": 7,
+    "engine": 6.5,
     "runner": 6,
     "suites": 5,
     "scorecard": 5,
@@ -78,6 +79,9 @@ def test_foreign_libraries_stay_in_their_boundary(module: str, path: Path) -> No
     found = {name.split(".")[0] for name in imports_of(path)}
     if "kubernetes" in found:
         assert module == "toollab.cluster.kube", f"{module} imports kubernetes"
+    if "prometheus_client" in found:
+        metrics = {"toollab.engine.metrics", "toollab.handlers.metrics"}
+        assert module in metrics, f"{module} imports prometheus_client"
     if "kopf" in found:
         assert layer_of(module) in {"handlers", "cli"}, f"{module} imports kopf"
     if "subprocess" in found:

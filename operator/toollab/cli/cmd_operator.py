@@ -13,8 +13,22 @@ import os
 import toollab
 from toollab import errors, logs
 from toollab.cli import connect, main, preflight
+from toollab.handlers import config
 
 log = logging.getLogger("toollab.operator")
+
+# flag -> environment variable read by toollab.handlers.config
+SETTINGS = {
+    "max_concurrent_installs": "TOOLLAB_MAX_CONCURRENT_INSTALLS",
+    "max_concurrent_steps": "TOOLLAB_MAX_CONCURRENT_STEPS",
+    "workers": "TOOLLAB_WORKERS",
+    "shard": "TOOLLAB_SHARD",
+    "label_selector": "TOOLLAB_LABEL_SELECTOR",
+    "lease_name": "TOOLLAB_LEASE_NAME",
+    "lease_namespace": "TOOLLAB_LEASE_NAMESPACE",
+    "lease_duration": "TOOLLAB_LEASE_DURATION",
+    "metrics_address": "TOOLLAB_METRICS_ADDRESS",
+}
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -57,12 +71,74 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         metavar="URL",
         help="serve a liveness endpoint, e.g. http://0.0.0.0:8080/healthz",
     )
+    scale = parser.add_argument_group("concurrency (trials beyond these limits wait in phase Queued)")
+    scale.add_argument(
+        "--max-concurrent-installs",
+        type=int,
+        default=None,
+        metavar="N",
+        help=f"installs at once (default {config.DEFAULT_INSTALLS})",
+    )
+    scale.add_argument(
+        "--max-concurrent-steps",
+        type=int,
+        default=None,
+        metavar="M",
+        help=f"step attempts at once (default {config.DEFAULT_STEPS})",
+    )
+    scale.add_argument(
+        "--workers",
+        type=int,
+        default=None,
+        metavar="N",
+        help=f"other passes at once: verdicts, cleanup, deletions (default {config.DEFAULT_WORKERS})",
+    )
+    shards = parser.add_argument_group("sharding (several operators split a lab)")
+    shards.add_argument(
+        "--shard",
+        default=None,
+        metavar="KEY",
+        help="handle only trials labelled toollab.dev/shard=KEY (default: only trials without that label)",
+    )
+    shards.add_argument(
+        "--label-selector",
+        default=None,
+        metavar="SELECTOR",
+        help="handle only trials matching this label selector, e.g. 'team in (a,b)'",
+    )
+    ha = parser.add_argument_group("leader election (of several replicas, one acts)")
+    ha.add_argument(
+        "--leader-election",
+        action=argparse.BooleanOptionalAction,
+        default=True,
+        help="act only while holding a coordination.k8s.io Lease (default: on)",
+    )
+    ha.add_argument(
+        "--lease-name", default=None, help="default: toollab-operator, suffixed per shard/namespaces"
+    )
+    ha.add_argument(
+        "--lease-namespace", default=None, help="default: $POD_NAMESPACE, else the namespace `default`"
+    )
+    ha.add_argument(
+        "--lease-duration",
+        type=float,
+        default=None,
+        metavar="SECONDS",
+        help="how long a lease lasts unrenewed before a standby takes over"
+        f" (default {config.DEFAULT_LEASE_SECONDS:g})",
+    )
+    parser.add_argument(
+        "--metrics-address",
+        default=None,
+        metavar="HOST:PORT",
+        help="serve Prometheus metrics on http://HOST:PORT/metrics, e.g. 127.0.0.1:8081 (default: off)",
+    )
     parser.add_argument(
         "--metrics-port",
         type=int,
         default=None,
         metavar="PORT",
-        help="serve Prometheus metrics (toollab_trial_regressed, ...) on this port at /metrics",
+        help="the same on every address: --metrics-address 0.0.0.0:PORT",
     )
     parser.add_argument("--verbose", "-v", action="store_true", help="debug logging")
     parser.add_argument(
@@ -89,12 +165,20 @@ def environment_for(args: argparse.Namespace) -> dict[str, str]:
         "TOOLLAB_METRICS_PORT": None if args.metrics_port is None else str(args.metrics_port),
     }
     settings.update({name: value for name, value in optional.items() if value})
+    settings["TOOLLAB_LEADER_ELECTION"] = "1" if args.leader_election else "0"
+    settings["TOOLLAB_NAMESPACES"] = ";".join(args.namespace)  # the Lease's name tells scopes apart
+    scale = {variable: getattr(args, name) for name, variable in SETTINGS.items()}
+    settings.update({variable: str(value) for variable, value in scale.items() if value is not None})
     return settings
 
 
 def run(args: argparse.Namespace) -> int:
     """Check that the operator can work, configure the environment and run Kopf until interrupted."""
     os.environ.update(environment_for(args))
+    try:
+        config.from_environment()  # a malformed flag is one line (exit 2) here, not a crash at start-up
+    except errors.InputError as exc:
+        raise main.UsageError(str(exc)) from exc
     logs.configure(fmt=args.log_format, verbose=args.verbose)
     user = check_start(args)
     import kopf

@@ -11,7 +11,7 @@ import os
 import re
 import threading
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote, urlencode
@@ -29,6 +29,7 @@ JSON = "application/json"
 MERGE_PATCH = "application/merge-patch+json"
 APPLY_PATCH = "application/apply-patch+yaml"
 REQUEST_TIMEOUT = 30.0
+RequestObserver = Callable[[str, int, "errors.ClusterError | None"], None]
 
 
 class Discovery:
@@ -106,22 +107,36 @@ class KubeCluster(strict_writes.StrictWrites):
         self._root = root  # the un-impersonated connection that owns the per-identity cache
         self._identities: dict[str, KubeCluster] = {}
         self._lock = threading.Lock()
+        self._observer: RequestObserver | None = None
 
     @classmethod
     def from_kubeconfig(
-        cls, path: str | None = None, *, impersonate: str | None = None, context: str | None = None
+        cls,
+        path: str | None = None,
+        *,
+        impersonate: str | None = None,
+        context: str | None = None,
+        connections: int | None = None,
     ) -> KubeCluster:
-        """From a kubeconfig (default: $KUBECONFIG or ~/.kube/config), else the in-cluster config."""
+        """From a kubeconfig (default: $KUBECONFIG or ~/.kube/config), else the in-cluster config.
+
+        `connections`: how many connections to keep open per identity (default: the client's, 5
+        per CPU); set it to the number of threads that make requests at once, or the extra ones
+        each open a new TLS connection per request.
+        """
         if path is None:  # the client reads $KUBECONFIG once, at import; read it now instead
             path = os.environ.get("KUBECONFIG", "").split(os.pathsep)[0] or None
+        configuration = k8s_client.Configuration()
         # the client raises many kinds of errors for bad configuration: translated here, once
         try:
-            api = k8s_config.new_client_from_config(config_file=path, context=context)
+            k8s_config.load_kube_config(config_file=path, context=context, client_configuration=configuration)
         except Exception as exc:
             if os.environ.get("KUBECONFIG") or not _in_cluster():
                 raise errors.InputError(f"cannot load the kubeconfig: {exc}") from exc
-            api = _in_cluster_client()
-        return cls(api, impersonate=impersonate)
+            configuration = _in_cluster_configuration()
+        if connections:
+            configuration.connection_pool_maxsize = connections
+        return cls(k8s_client.ApiClient(configuration), impersonate=impersonate)
 
     def impersonating(self, user: str | None) -> KubeCluster:
         """The same server and credentials, acting as `user` (None: as ourselves); one client per user."""
@@ -215,13 +230,28 @@ class KubeCluster(strict_writes.StrictWrites):
             response = self.api.call_api(*params, _request_timeout=REQUEST_TIMEOUT)
             data = response.read()
         except (urllib3.exceptions.HTTPError, OSError) as exc:
-            raise cluster_errors.from_transport(exc, what=what or path) from exc
+            unreachable = cluster_errors.from_transport(exc, what=what or path)
+            self._observe(method, 0, unreachable)
+            raise unreachable from exc
         if not 200 <= response.status <= 299:
-            raise cluster_errors.from_response(response.status, data, what=what or path)
+            refused = cluster_errors.from_response(response.status, data, what=what or path)
+            self._observe(method, response.status, refused)
+            raise refused
+        self._observe(method, response.status, None)
         if text:
             raw = data.decode("utf-8", errors="replace") if isinstance(data, bytes) else str(data or "")
             return raw, _warnings(response)
         return (json.loads(data) if data else {}), _warnings(response)
+
+    def observe(self, observer: RequestObserver | None) -> None:
+        """Call `observer(verb, status code (0: no answer), error or None)` after every request made
+        through this connection and every identity made from it (metrics)."""
+        (self._root or self)._observer = observer
+
+    def _observe(self, method: str, code: int, error: errors.ClusterError | None) -> None:
+        observer = (self._root or self)._observer
+        if observer is not None:
+            observer(method, code, error)
 
     def path(
         self,
@@ -288,11 +318,14 @@ class KubeCluster(strict_writes.StrictWrites):
         return result
 
     def create(self, obj: Object, *, namespace: str | None) -> dict[str, Any]:
-        """A plain create (POST): needs only the `create` verb; raises Conflict when it exists."""
-        info, ns, _ = self._target(obj, namespace)
-        body = strict_writes.with_namespace(obj, ns if info.namespaced else None)
+        """A plain create (POST): needs only the `create` verb (metadata.generateName works);
+        raises Conflict when it exists."""
+        ref = ObjectRef.of(obj)
+        info = self.resource(ref.api_version, ref.kind)
+        ns = (ref.namespace or namespace) if info.namespaced else None
+        body = strict_writes.with_namespace(obj, ns)
         created: dict[str, Any] = self.request(
-            "POST", self.path(info, namespace=ns), body=body, what=str(ObjectRef.of(body))
+            "POST", self.path(info, namespace=ns), body=body, what=str(ref)
         )
         return created
 
@@ -326,6 +359,29 @@ class KubeCluster(strict_writes.StrictWrites):
         except errors.NotFound:
             return False
         return True
+
+    def replace(self, obj: Object, *, namespace: str | None) -> dict[str, Any]:
+        """PUT the whole object; with metadata.resourceVersion set, Conflict when it changed meanwhile."""
+        info, ns, name = self._target(obj, namespace)
+        body = strict_writes.with_namespace(obj, ns)
+        result: dict[str, Any] = self.request(
+            "PUT", self.path(info, namespace=ns, name=name), body=body, what=str(ObjectRef.of(body))
+        )
+        return result
+
+    def patch(
+        self, api_version: str, kind: str, *, name: str, namespace: str | None, patch: Mapping[str, Any]
+    ) -> dict[str, Any]:
+        """A JSON merge patch of the object; metadata.resourceVersion in it makes it conditional."""
+        info = self.resource(api_version, kind)
+        result: dict[str, Any] = self.request(
+            "PATCH",
+            self.path(info, namespace=namespace, name=name),
+            body=dict(patch),
+            content_type=MERGE_PATCH,
+            what=str(ObjectRef(api_version, kind, name, namespace)),
+        )
+        return result
 
     def patch_status(
         self, api_version: str, kind: str, *, name: str, namespace: str | None, status: Mapping[str, Any]
@@ -385,14 +441,14 @@ def _warnings(response: Any) -> tuple[str, ...]:
     return tuple(found)
 
 
-def _in_cluster_client() -> k8s_client.ApiClient:
-    """A client from the pod's service account (inside a cluster)."""
+def _in_cluster_configuration() -> k8s_client.Configuration:
+    """The client configuration from the pod's service account (inside a cluster)."""
     configuration = k8s_client.Configuration()
     try:
         k8s_config.load_incluster_config(client_configuration=configuration)
     except Exception as exc:
         raise errors.InputError(f"cannot load the in-cluster configuration: {exc}") from exc
-    return k8s_client.ApiClient(configuration)
+    return configuration
 
 
 def _in_cluster() -> bool:

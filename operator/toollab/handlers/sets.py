@@ -13,13 +13,13 @@ from typing import Any
 
 import kopf
 
-from toollab.handlers import outcomes, trials
 from toollab.model import trial as trial_model
 from toollab.model import trialset
 from toollab.runner import sets
 
 RESOURCE = (trial_model.GROUP, trial_model.VERSION, trialset.PLURAL)
 TRIALS = (trial_model.GROUP, trial_model.VERSION, trial_model.PLURAL)
+STANDBY_SECONDS = 2.0  # how often a set's loop on a standby replica looks whether it leads now
 IDLE_SECONDS = 60.0
 
 
@@ -38,14 +38,27 @@ def run_trial_set(
 ) -> None:
     """Drive one set: a pass, then wait as long as the pass asks (a cell's change ends the wait)."""
     wakeup = _wakeup(memo, f"{namespace}/{name}")
-    deps = outcomes.dependencies(memo)
+    engine = memo.engine
     while not stopped:
         wakeup.clear()
-        result = sets.reconcile_set(name=name, namespace=namespace or "", deps=deps, now=_now())
-        outcomes.post_events(body, result.events)
+        if not engine.active:  # a standby replica (or a stopping one) only watches
+            wait_or_wake(stopped, wakeup, STANDBY_SECONDS)
+            continue
+        result = sets.reconcile_set(name=name, namespace=namespace or "", deps=engine.deps, now=_now())
+        engine.post(body, result.events)
         if result.gone:
             return
-        trials.wait_or_wake(stopped, wakeup, IDLE_SECONDS if result.delay is None else result.delay)
+        wait_or_wake(stopped, wakeup, IDLE_SECONDS if result.delay is None else result.delay)
+
+
+def wait_or_wake(stopped: kopf.DaemonStopped, wakeup: threading.Event, delay: float) -> None:
+    """Sleep up to `delay` seconds, ending early when stopped or woken."""
+    deadline = _now() + datetime.timedelta(seconds=delay)
+    while not stopped and not wakeup.is_set():
+        left = (deadline - _now()).total_seconds()
+        if left <= 0:
+            return
+        wakeup.wait(min(left, 0.2))
 
 
 @kopf.on.update(*RESOURCE, id="wake", field="spec")

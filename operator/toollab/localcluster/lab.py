@@ -16,8 +16,13 @@ from typing import Any
 OPERATOR_FILES = ("namespace.yaml", "serviceaccount.yaml", "rbac.yaml")  # manifests/ minus the Deployment
 OPERATOR_NAMESPACE, OPERATOR_ACCOUNT = "toollab-system", "toollab-operator"
 TOKEN_DURATION = "720h"  # the demo lab lives at most this long without `make demo` renewing it
-# The Deployment's arguments (manifests/deployment.yaml; tests/unit/localcluster keeps them equal).
-SHIPPED_ARGS = ("--default-service-account=default", "--tenant-role=toollab-tenant")
+# The Deployment's arguments (manifests/deployment.yaml; tests/unit/localcluster keeps them equal),
+# but its fixed metrics port.
+SHIPPED_ARGS = (
+    "--max-concurrent-installs=10",
+    "--default-service-account=default",
+    "--tenant-role=toollab-tenant",
+)
 
 Run = Callable[..., str]
 
@@ -65,5 +70,6 @@ def write_operator_kubeconfig(where: Path, *, run: Run, kubectl: str) -> Path:
 
 
 def operator_args(kubeconfig: Path) -> Sequence[str]:
-    """`toollab operator` arguments that make it the shipped operator."""
-    return ["--kubeconfig", str(kubeconfig), *SHIPPED_ARGS]
+    """`toollab operator` arguments that make it the shipped operator (its Lease where the shipped
+    Role allows it, as POD_NAMESPACE does in the Deployment)."""
+    return ["--kubeconfig", str(kubeconfig), "--lease-namespace", OPERATOR_NAMESPACE, *SHIPPED_ARGS]

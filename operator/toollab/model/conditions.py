@@ -20,6 +20,7 @@ class Phase(StrEnum):
     """`status.phase`: where the trial is, for people (`kubectl get`)."""
 
     PENDING = "Pending"  # a new run has started; nothing installed yet
+    QUEUED = "Queued"  # waiting for a free slot (installs or step attempts at once are bounded)
     INSTALLING = "Installing"  # the tool is being installed
     VERIFYING = "Verifying"  # installed; steps are running
     PASSED = "Passed"  # every step passed
@@ -71,6 +72,7 @@ class Reason(StrEnum):
     CLEANING_UP = "CleaningUp"  # removing what the trial installed
     CLEANED_UP = "CleanedUp"  # what the trial installed is gone
     PROGRESSING_WITH_RETRY = "ProgressingWithRetry"  # a transient failure; trying again
+    QUEUED = "Queued"  # waiting for a free slot; the message says which and the position
 
 
 VERDICT_PHASES = frozenset({Phase.PASSED, Phase.FAILED, Phase.ERROR})
@@ -144,6 +146,8 @@ def conditions_for(
         states = ((f, failed), (f, failed), (t, failed))
     elif phase is Phase.ERROR:
         states = ((f, reason), (f, reason), (t, reason))
+    elif phase is Phase.QUEUED:
+        states = ((u, Reason.QUEUED), (t, Reason.QUEUED), (f, Reason.QUEUED))
     else:
         states = ((u, Reason.PROGRESSING), (t, reason), (f, reason))
     return tuple(

@@ -24,6 +24,12 @@ class OperatorCluster(port.Cluster, Protocol):
         """A merge patch of the status subresource."""
         ...
 
+    def patch(
+        self, api_version: str, kind: str, *, name: str, namespace: str | None, patch: Mapping[str, Any]
+    ) -> dict[str, Any]:
+        """A merge patch of the object (metadata.resourceVersion in it makes it conditional)."""
+        ...
+
     def create(self, obj: port.Object, *, namespace: str | None) -> dict[str, Any]:
         """A plain create (only the `create` verb); raises Conflict when it exists."""
         ...

@@ -7,17 +7,17 @@ in one place: retryable ones are retried, the rest end the run in Error with the
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
 from toollab import errors, logs
 from toollab.model import parse, status, trial
-from toollab.runner import actions, execute, plan, transitions, verdicts
+from toollab.runner import actions, execute, finalizing, plan, transitions, verdicts
 from toollab.runner.deps import Dependencies, Event
+from toollab.runner.outlook import Lane, lane_of
 
-__all__ = ["CleanupResult", "Dependencies", "Event", "PassResult", "clean_up", "has_work", "reconcile_once"]
+__all__ = ["Dependencies", "Event", "PassResult", "reconcile_once", "show_queued"]
 
 log = logging.getLogger(__name__)
 RETRY_SECONDS = 2.0
@@ -34,47 +34,26 @@ class PassResult:
     body: dict[str, Any] | None = None  # the trial as the status write returned it, for the next pass
 
 
-@dataclass(frozen=True)
-class CleanupResult:
-    """Whether cleanup on deletion is finished; if not, when to try again."""
-
-    done: bool
-    message: str = ""
-    delay: float = 2.0
-    permanent: bool = False
-    events: tuple[Event, ...] = ()
-
-
-def has_work(body: Mapping[str, Any], *, now: datetime) -> bool:
-    """Whether a trial needs its loop now or later (a run, post-run cleanup, a TTL to wait for).
-
-    A finished trial needs nothing until its spec changes, so its loop (and thread) can go.
-    """
-    meta = body.get("metadata") or {}
-    if meta.get("deletionTimestamp"):
-        return False  # the delete handler takes over
-    current = status.TrialStatus.from_raw(body.get("status"), now=now)
-    try:
-        tool_trial = parse.parse_trial(body)
-    except errors.SpecError:  # an invalid spec is reported once per generation
-        return not (
-            current.observed_generation == meta.get("generation") and current.phase is status.Phase.ERROR
-        )
-    action = plan.next_action(tool_trial, current, now=now)
-    return not (isinstance(action, actions.Idle) and action.delay is None)
-
-
 def reconcile_once(
-    *, name: str, namespace: str, deps: Dependencies, now: datetime, known: dict[str, Any] | None = None
+    *,
+    name: str,
+    namespace: str,
+    deps: Dependencies,
+    now: datetime,
+    known: dict[str, Any] | None = None,
+    lane: Lane | None = None,
 ) -> PassResult:
-    """Read the trial, plan one action, perform it, write the status once.
+    """Read the trial, plan one action, perform it, write the status once; on deletion, clean up
+    and let the trial go.
 
     Reading the trial or writing its status can fail too (the API server is restarting): such a
-    pass changes nothing and is tried again after a pause, never raised into the daemon.
-    `known` is the trial as the previous pass's status write returned it (as fresh as a read).
+    pass changes nothing and is tried again after a pause, never raised to the caller.
+    `known` is the trial as last seen (a status write's answer or the watch: as fresh as a read).
+    `lane`: the pool this pass was given; an action that belongs to another lane is not performed
+    (delay 0: plan again).
     """
     try:
-        return _pass(name=name, namespace=namespace, deps=deps, now=now, known=known)
+        return _pass(name=name, namespace=namespace, deps=deps, now=now, known=known, lane=lane)
     except errors.ClusterError as exc:
         trial_log = logs.for_trial(log, namespace=namespace, name=name)
         trial_log.warning(
@@ -84,11 +63,19 @@ def reconcile_once(
 
 
 def _pass(
-    *, name: str, namespace: str, deps: Dependencies, now: datetime, known: dict[str, Any] | None
+    *,
+    name: str,
+    namespace: str,
+    deps: Dependencies,
+    now: datetime,
+    known: dict[str, Any] | None,
+    lane: Lane | None,
 ) -> PassResult:
     body = known or deps.cluster.get(trial.API_VERSION, trial.KIND, name=name, namespace=namespace)
-    if body is None or (body.get("metadata") or {}).get("deletionTimestamp"):
+    if body is None:
         return PassResult(delay=None, gone=True)
+    if finalizing.is_deleting(body):
+        return _finalize(body, deps=deps, now=now)
     current = status.TrialStatus.from_raw(body.get("status"), now=now)
     try:
         tool_trial = parse.parse_trial(body)
@@ -97,13 +84,18 @@ def _pass(
     action = plan.next_action(tool_trial, current, now=now)
     if action.delay is None or action.delay > 0:
         return PassResult(delay=action.delay)
+    if lane is not None and lane_of(action) is not lane:
+        return PassResult(delay=0.0, body=body)
+    body = finalizing.add_finalizer(body, deps=deps)  # before the trial creates anything
+    if current.phase is status.Phase.QUEUED and lane_of(action) is not Lane.GENERAL:
+        installing = isinstance(action, actions.Install)
+        current = transitions.dequeued(current, installing=installing, now=now)
+        body = write_status(deps, tool_trial, current)  # the phase shown while the slow work runs
     performed = _perform_chain(action, tool_trial=tool_trial, current=current, deps=deps, now=now)
-    written = None
     if performed.status != current and not performed.gone:
-        written = write_status(deps, tool_trial, performed.status)
+        body = write_status(deps, tool_trial, performed.status)
     delay = RETRY_SECONDS if _retrying(performed.status) else 0.0  # a repeated failure waits too
-    body_next = written if delay == 0 else None
-    return PassResult(delay=delay, events=performed.events, gone=performed.gone, body=body_next)
+    return PassResult(delay=delay, events=performed.events, gone=performed.gone, body=body)
 
 
 # Bookkeeping actions that never wait on anything slow: they share a pass (and its one status
@@ -210,11 +202,8 @@ def _invalid_spec(
     if current.observed_generation == generation and current.phase is status.Phase.ERROR:
         return PassResult(delay=None)
     new = transitions.spec_invalid(current, str(exc), generation=generation, now=now)
-    meta = body["metadata"]
-    deps.cluster.patch_status(
-        trial.API_VERSION, trial.KIND, name=meta["name"], namespace=meta["namespace"], status=new.to_patch()
-    )
-    return PassResult(delay=None, events=(Event("Warning", "InvalidSpec", str(exc)),))
+    written = _write(body, new, deps=deps)
+    return PassResult(delay=None, events=(Event("Warning", "InvalidSpec", str(exc)),), body=written)
 
 
 def write_status(deps: Dependencies, tool_trial: trial.ToolTrial, new: status.TrialStatus) -> dict[str, Any]:
@@ -228,6 +217,14 @@ def write_status(deps: Dependencies, tool_trial: trial.ToolTrial, new: status.Tr
     )
 
 
+def _write(body: dict[str, Any], new: status.TrialStatus, *, deps: Dependencies) -> dict[str, Any]:
+    """A status write for a trial known only by its body (its spec may not parse)."""
+    meta = body["metadata"]
+    return deps.cluster.patch_status(
+        trial.API_VERSION, trial.KIND, name=meta["name"], namespace=meta["namespace"], status=new.to_patch()
+    )
+
+
 def _phase_events(old: status.TrialStatus, new: status.TrialStatus) -> tuple[Event, ...]:
     """An event at each phase change (verdicts have their own, from `execute.finish`)."""
     if new.phase == old.phase or new.phase is None or new.phase in status.VERDICT_PHASES:
@@ -236,42 +233,33 @@ def _phase_events(old: status.TrialStatus, new: status.TrialStatus) -> tuple[Eve
     return (Event("Normal", str(new.phase), f"phase {old.phase or 'new'} -> {new.phase}{step}"),)
 
 
-def clean_up(*, body: dict[str, Any], deps: Dependencies, now: datetime) -> CleanupResult:
-    """On deletion: remove exactly what the trial installed (inventory, release, its namespace)."""
+def _finalize(body: dict[str, Any], *, deps: Dependencies, now: datetime) -> PassResult:
+    """A deleted trial: clean up what it installed, then remove toollab's finalizer."""
+    if not finalizing.has_finalizer(body):
+        return PassResult(delay=None, gone=True)
+    result = finalizing.clean_up(body=body, deps=deps, now=now)
+    if not result.done:
+        log.info("trial %s: %s", _where(body), result.message)
+        return PassResult(delay=result.delay, events=result.events)
+    finalizing.remove_finalizer(body, deps=deps)
+    return PassResult(delay=None, gone=True, events=result.events)
+
+
+def show_queued(*, body: dict[str, Any], message: str, deps: Dependencies, now: datetime) -> PassResult:
+    """Write phase Queued with `message` (which slot, which position), unless it is shown already."""
     current = status.TrialStatus.from_raw(body.get("status"), now=now)
-    if not current.inventory.entries and not current.inventory.release:
-        return CleanupResult(done=True)
+    shown = current.condition(status.ConditionType.RECONCILING)
+    if current.phase is status.Phase.QUEUED and shown is not None and shown.message == message:
+        return PassResult(delay=None, body=body)
+    new = transitions.queued(current, message, now=now)
     try:
-        tool_trial = parse.parse_trial(body)
-    except errors.SpecError:
-        return CleanupResult(done=True, message="invalid spec: nothing was installed")
-    try:
-        _uninstall_as_trial_or_operator(tool_trial, current, deps=deps, now=now)
-    except errors.ToollabError as exc:
-        if exc.retryable:
-            return CleanupResult(done=False, message=f"cleanup: {exc}", delay=RETRY_SECONDS)
-        return CleanupResult(
-            done=False,
-            message=f"cleanup failed: {exc}",
-            delay=10.0,
-            events=(Event("Warning", "CleanupFailed", str(exc), action="Cleanup"),),
-        )
-    return CleanupResult(
-        done=True,
-        events=(Event("Normal", "CleanedUp", "removed what the trial installed", action="Cleanup"),),
-    )
+        written = _write(body, new, deps=deps)
+    except errors.ClusterError as exc:
+        log.info("trial %s: could not show its queue position: %s", _where(body), exc)
+        return PassResult(delay=None)
+    return PassResult(delay=None, events=_phase_events(current, new), body=written)
 
 
-def _uninstall_as_trial_or_operator(
-    tool_trial: trial.ToolTrial, current: status.TrialStatus, *, deps: Dependencies, now: datetime
-) -> None:
-    """As the trial's identity; if that identity lost its rights (its namespace is going), as the
-    operator: the inventory still limits cleanup to what the trial created."""
-    account = current.run.service_account if current.run else tool_trial.service_account
-    user = deps.user_for(tool_trial.namespace, account)
-    try:
-        execute.uninstall(tool_trial, current, deps=deps, user=user, now=now)
-    except errors.Forbidden:
-        if user is None:
-            raise
-        execute.uninstall(tool_trial, current, deps=deps, user=None, now=now)
+def _where(body: dict[str, Any]) -> str:
+    meta = body.get("metadata") or {}
+    return f"{meta.get('namespace')}/{meta.get('name')}"

@@ -236,6 +236,19 @@ def retrying(current: status.TrialStatus, reason: str, message: str, *, now: dat
     return replace(current, conditions=status.merge_conditions(current.conditions, (ready, reconciling)))
 
 
+def queued(current: status.TrialStatus, message: str, *, now: datetime) -> status.TrialStatus:
+    """Waiting for a free slot (phase Queued, Ready=Unknown, Reconciling=True/Queued); `message`
+    says which slot and the position, e.g. "waiting for an install slot: position 3 of 12"."""
+    return _running(current, status.Phase.QUEUED, Reason.QUEUED, message, now=now)
+
+
+def dequeued(current: status.TrialStatus, *, installing: bool, now: datetime) -> status.TrialStatus:
+    """A slot is free: back to Installing (before the install) or Verifying (before a step attempt)."""
+    if installing:
+        return install_started(current, now=now)
+    return _running(current, status.Phase.VERIFYING, Reason.VERIFYING, _progress(current), now=now)
+
+
 def cleanup_started(current: status.TrialStatus, *, now: datetime) -> status.TrialStatus:
     """Removing what the trial installed (after the verdict, or on deletion); Ready is left alone."""
     message = "removing what the trial installed"

@@ -257,7 +257,7 @@ def test_live_mode_with_a_broken_kubeconfig_is_one_line(
     def broken(**_: Any) -> Any:  # the client's own error, translated by KubeCluster
         raise RuntimeError("Invalid kube-config file.\nNo configuration found.")
 
-    monkeypatch.setattr(kube.k8s_config, "new_client_from_config", broken)
+    monkeypatch.setattr(kube.k8s_config, "load_kube_config", broken)
     monkeypatch.delenv("KUBERNETES_SERVICE_HOST", raising=False)
     config = tmp_path / "config"
     config.write_text("not: a kubeconfig\n")

@@ -65,6 +65,8 @@ def test_kustomization_lists_existing_files_and_the_crd() -> None:
         "CustomResourceDefinition",
         "Deployment",
         "Namespace",
+        "Role",
+        "RoleBinding",
         "ServiceAccount",
     ]
     crds = sorted(c["metadata"]["name"] for c in by_kind("CustomResourceDefinition"))
@@ -73,13 +75,40 @@ def test_kustomization_lists_existing_files_and_the_crd() -> None:
 
 def test_every_namespaced_object_is_in_toollab_system() -> None:
     (namespace,) = by_kind("Namespace")
-    for obj in by_kind("ServiceAccount") + by_kind("Deployment"):
+    for obj in by_kind("ServiceAccount") + by_kind("Deployment") + by_kind("Role") + by_kind("RoleBinding"):
         assert obj["metadata"]["namespace"] == namespace["metadata"]["name"] == "toollab-system"
 
 
-def test_one_replica_replaced_not_rolled(deployment: dict[str, Any]) -> None:
-    assert deployment["spec"]["replicas"] == 1
-    assert deployment["spec"]["strategy"] == {"type": "Recreate"}
+def test_two_replicas_of_which_the_lease_holder_acts(
+    deployment: dict[str, Any], container: dict[str, Any]
+) -> None:
+    assert deployment["spec"]["replicas"] == 2
+    assert deployment["spec"]["strategy"]["type"] == "RollingUpdate"
+    parser = argparse.ArgumentParser()
+    cmd_operator.add_arguments(parser)
+    args = parser.parse_args(container["args"])
+    assert args.leader_election is True and args.lease_namespace is None  # from POD_NAMESPACE:
+    env = {e["name"]: e for e in container["env"]}
+    assert env["POD_NAMESPACE"]["valueFrom"] == {"fieldRef": {"fieldPath": "metadata.namespace"}}
+
+
+def test_leases_are_granted_in_the_operators_namespace_only() -> None:
+    (role,) = by_kind("Role")
+    assert role["metadata"]["namespace"] == "toollab-system"
+    assert role["rules"] == [
+        {"apiGroups": ["coordination.k8s.io"], "resources": ["leases"], "verbs": ["get", "create", "update"]}
+    ]
+    (binding,) = by_kind("RoleBinding")
+    assert binding["roleRef"]["name"] == role["metadata"]["name"]
+    assert [s["name"] for s in binding["subjects"]] == ["toollab-operator"]
+
+
+def test_metrics_are_served_on_the_named_port(container: dict[str, Any]) -> None:
+    parser = argparse.ArgumentParser()
+    cmd_operator.add_arguments(parser)
+    address = parser.parse_args(container["args"]).metrics_address
+    ports = {p["name"]: p["containerPort"] for p in container["ports"]}
+    assert address == f"0.0.0.0:{ports['metrics']}"
 
 
 def test_runs_as_the_operator_account(deployment: dict[str, Any]) -> None:
@@ -103,7 +132,7 @@ def test_tmp_is_the_only_writable_place(deployment: dict[str, Any], container: d
     assert container["volumeMounts"] == [{"name": "tmp", "mountPath": "/tmp"}]
     (volume,) = deployment["spec"]["template"]["spec"]["volumes"]
     assert volume["name"] == "tmp" and "emptyDir" in volume
-    env = {e["name"]: e["value"] for e in container["env"]}
+    env = {e["name"]: e.get("value", "") for e in container["env"]}
     for key in ("HOME", "TMPDIR", "HELM_CACHE_HOME", "HELM_CONFIG_HOME", "HELM_DATA_HOME"):
         assert env[key].startswith("/tmp"), key
 
@@ -214,3 +243,20 @@ def test_cluster_tools_are_opt_in_and_say_what_they_cost() -> None:
     (binding,) = [d for d in documents(tenant / "cluster-tools.yaml") if d["kind"] == "ClusterRoleBinding"]
     (account,) = by_kind("ServiceAccount", tenant)
     assert binding["subjects"][0]["name"] == account["metadata"]["name"]
+
+
+def test_the_shard_example_is_the_operator_deployment_for_one_shard(deployment: dict[str, Any]) -> None:
+    (shard,) = documents(MANIFESTS / "sharding-example" / "deployment-shard-a.yaml")
+    pod = shard["spec"]["template"]
+    (container,) = pod["spec"]["containers"]
+    parser = argparse.ArgumentParser()
+    cmd_operator.add_arguments(parser)
+    assert parser.parse_args(container["args"]).shard == "a"
+    assert shard["spec"]["selector"]["matchLabels"]["toollab.dev/shard"] == "a"
+    assert pod["metadata"]["labels"]["toollab.dev/shard"] == "a"  # never selects the main operator's pods
+    main = deployment["spec"]["template"]["spec"]
+    (main_container,) = main["containers"]
+    same = {k: v for k, v in container.items() if k not in {"args", "image"}}
+    assert same == {k: v for k, v in main_container.items() if k not in {"args", "image"}}
+    assert container["args"] == [*main_container["args"], "--shard=a"]
+    assert shard["spec"]["replicas"] == deployment["spec"]["replicas"]

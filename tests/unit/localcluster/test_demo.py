@@ -110,7 +110,7 @@ def test_the_demo_operator_is_the_shipped_one() -> None:
 
     (deployment,) = yaml.safe_load_all((demo.ROOT / "manifests" / "deployment.yaml").read_text())
     (container,) = deployment["spec"]["template"]["spec"]["containers"]
-    shipped = [a for a in container["args"] if not a.startswith("--liveness")]
+    shipped = [a for a in container["args"] if not a.startswith(("--liveness", "--metrics-address"))]
     assert list(lab.SHIPPED_ARGS) == shipped
     admin = {
         "clusters": [{"name": "local", "cluster": {"server": "https://127.0.0.1:1"}}],

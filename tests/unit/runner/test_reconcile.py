@@ -8,7 +8,7 @@ from typing import Any
 
 from toollab import errors
 from toollab.cluster import port
-from toollab.runner import reconcile
+from toollab.runner import finalizing, outlook, reconcile
 from toollab.runner.deps import Dependencies
 
 NOW = datetime(2026, 11, 21, 12, 0, tzinfo=UTC)
@@ -53,6 +53,7 @@ class ScriptedCluster:
         self.writes: list[dict[str, Any]] = []
         self.applied: list[dict[str, Any]] = []
         self.created: list[dict[str, Any]] = []
+        self.patches: list[dict[str, Any]] = []
 
     def get(self, api_version: str, kind: str, *, name: str, namespace: str | None) -> dict[str, Any] | None:
         if self.fail_get is not None and kind == "ToolTrial":
@@ -78,6 +79,15 @@ class ScriptedCluster:
     ) -> dict[str, Any]:
         self.applied.append(dict(obj))
         return dict(obj)
+
+    def patch(
+        self, api_version: str, kind: str, *, name: str, namespace: str | None, patch: Mapping[str, Any]
+    ) -> dict[str, Any]:
+        assert self.body is not None and kind == "ToolTrial"
+        self.patches.append(dict(patch))
+        meta = {**self.body["metadata"], **patch["metadata"]}
+        self.body = {**self.body, "metadata": meta}
+        return self.body
 
     def impersonating(self, user: str | None) -> ScriptedCluster:
         return self
@@ -186,13 +196,17 @@ def test_a_refused_read_waits_longer() -> None:
     assert run(cluster).delay == reconcile.UNEXPECTED_SECONDS
 
 
+def idle(body: dict[str, Any]) -> bool:
+    return outlook.outlook(body, now=NOW).idle
+
+
 def test_a_trial_has_work_until_its_verdict_and_again_after_a_spec_change() -> None:
     body = trial_body(cleanup={"policy": "Retain"})
-    assert reconcile.has_work(body, now=NOW)  # new: a run to start
+    assert outlook.outlook(body, now=NOW) == outlook.Outlook(outlook.Lane.GENERAL, action="start_run")
     cluster = ScriptedCluster(body)
     for _ in range(6):  # install, attempt, verdict: the assert cannot pass (no objects), so it waits
         run(cluster)
-    assert cluster.body is not None and reconcile.has_work(cluster.body, now=NOW)
+    assert cluster.body is not None and not idle(cluster.body)
     finished = dict(cluster.body)
     finished["status"] = {
         **finished["status"],
@@ -202,15 +216,15 @@ def test_a_trial_has_work_until_its_verdict_and_again_after_a_spec_change() -> N
         "observedGeneration": 1,
         "finishedAt": "2026-11-21T12:00:00Z",
     }
-    assert reconcile.has_work(finished, now=NOW)  # the install is scored first
+    assert not idle(finished)  # the install is scored first
     started = finished["status"]["run"]["startedAt"]
     finished["status"]["scorecard"] = {"runStartedAt": started, "checkedAt": "2026-11-21T12:00:01Z"}
-    assert not reconcile.has_work(finished, now=NOW)  # Retain: nothing more to do
+    assert idle(finished)  # Retain: nothing more to do
     changed = {**finished, "metadata": {**finished["metadata"], "generation": 2}}
-    assert reconcile.has_work(changed, now=NOW)  # a new generation: a new run
+    assert not idle(changed)  # a new generation: a new run
 
 
-def test_ttl_and_cleanup_keep_a_finished_trial_busy_and_deletion_hands_over() -> None:
+def test_ttl_and_cleanup_keep_a_finished_trial_busy_and_deletion_needs_the_finalizer() -> None:
     base = trial_body(cleanup={"policy": "Retain", "ttlSecondsAfterFinished": 60})
     status = {
         "result": "Passed",
@@ -226,10 +240,62 @@ def test_ttl_and_cleanup_keep_a_finished_trial_busy_and_deletion_hands_over() ->
             "stage": "Finished",
         },
     }
-    assert reconcile.has_work({**base, "status": status}, now=NOW)  # waiting for the TTL
+    waiting = outlook.outlook({**base, "status": status}, now=NOW)
+    assert (waiting.lane, waiting.delay) == (outlook.Lane.GENERAL, 60.0)  # the TTL's timer
     deleting = {**base, "status": status, "metadata": {**base["metadata"], "deletionTimestamp": "x"}}
-    assert not reconcile.has_work(deleting, now=NOW)
+    assert idle(deleting)  # not ours to finalize
+    ours = {**deleting, "metadata": {**deleting["metadata"], "finalizers": [finalizing.FINALIZER]}}
+    assert outlook.outlook(ours, now=NOW) == outlook.Outlook(outlook.Lane.GENERAL, action="clean_up")
     invalid = trial_body(steps=[{"name": "s", "timeout": "soon", "assert": [{}]}])
-    assert reconcile.has_work(invalid, now=NOW)  # not reported yet
+    assert not idle(invalid)  # not reported yet
     reported = {**invalid, "status": {"phase": "Error", "observedGeneration": 1}}
-    assert not reconcile.has_work(reported, now=NOW)
+    assert idle(reported)
+
+
+def test_the_finalizer_is_added_before_the_trial_creates_anything() -> None:
+    cluster = ScriptedCluster(
+        {**trial_body(), "metadata": {**trial_body()["metadata"], "resourceVersion": "7"}}
+    )
+    run(cluster)
+    assert cluster.patches == [{"metadata": {"finalizers": [finalizing.FINALIZER], "resourceVersion": "7"}}]
+    run(cluster)  # it is there now: no second write
+    assert len(cluster.patches) == 1
+
+
+def test_a_deleted_trial_with_nothing_installed_is_let_go() -> None:
+    body = trial_body()
+    body["metadata"].update(
+        deletionTimestamp="2026-11-21T12:00:00Z", finalizers=["other", finalizing.FINALIZER]
+    )
+    cluster = ScriptedCluster(body)
+    result = run(cluster)
+    assert result.gone and cluster.writes == []
+    assert cluster.patches[-1]["metadata"]["finalizers"] == ["other"]  # only ours is removed
+
+
+def test_a_pass_given_the_wrong_lane_does_nothing_and_asks_to_be_planned_again() -> None:
+    cluster = ScriptedCluster(trial_body())
+    deps = Dependencies(cluster=cluster, clock=lambda: NOW)  # type: ignore[arg-type]
+    result = reconcile.reconcile_once(
+        name="t", namespace="lab", deps=deps, now=NOW, lane=outlook.Lane.INSTALL
+    )  # the trial needs StartRun (a general pass) first
+    assert (result.delay, cluster.writes, cluster.applied) == (0.0, [], [])
+
+
+def test_queued_is_shown_once_per_message_and_left_before_the_install() -> None:
+    cluster = ScriptedCluster(trial_body())
+    first = run(cluster)  # StartRun + EnsureNamespace: Installing, the install is next
+    assert first.body is not None
+    deps = Dependencies(cluster=cluster, clock=lambda: NOW)  # type: ignore[arg-type]
+    message = "waiting for an install slot: position 3 of 12"
+    shown = reconcile.show_queued(body=first.body, message=message, deps=deps, now=NOW)
+    assert cluster.writes[-1]["phase"] == "Queued"
+    conditions = {c["type"]: c for c in cluster.writes[-1]["conditions"]}
+    assert (conditions["Ready"]["status"], conditions["Reconciling"]["status"]) == ("Unknown", "True")
+    assert conditions["Reconciling"]["reason"] == "Queued" and conditions["Reconciling"]["message"] == message
+    assert [e.reason for e in shown.events] == ["Queued"]
+    assert shown.body is not None
+    again = reconcile.show_queued(body=shown.body, message=message, deps=deps, now=NOW)
+    assert len(cluster.writes) == 2 and again.events == ()
+    reconcile.reconcile_once(name="t", namespace="lab", deps=deps, now=NOW, known=shown.body)
+    assert [w["phase"] for w in cluster.writes[2:]] == ["Installing", "Verifying"]  # shown while installing
