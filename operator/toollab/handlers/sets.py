@@ -41,7 +41,8 @@ def run_trial_set(
     engine = memo.engine
     while not stopped:
         wakeup.clear()
-        if not engine.active:  # a standby replica (or a stopping one) only watches
+        # a standby replica (or a stopping one), or an operator of another shard, only watches
+        if not engine.active or not engine.selector.matches(body.get("metadata", {}).get("labels")):
             wait_or_wake(stopped, wakeup, STANDBY_SECONDS)
             continue
         result = sets.reconcile_set(name=name, namespace=namespace or "", deps=engine.deps, now=_now())
