@@ -49,7 +49,8 @@ def test_the_chart_installs_and_its_rbac_runs_the_operator(
 
     def available() -> bool:  # kwok runs the operator's pod (its image is never pulled)
         found = kube.get("apps/v1", "Deployment", name=deployment, namespace=namespace) or {}
-        return (found.get("status") or {}).get("availableReplicas") == 1
+        wanted = (found.get("spec") or {}).get("replicas")
+        return wanted == 2 and (found.get("status") or {}).get("availableReplicas") == wanted  # one acts
 
     wait_for(available, timeout=60)
 
@@ -58,7 +59,12 @@ def test_the_chart_installs_and_its_rbac_runs_the_operator(
     )
     (rendered,) = [d for d in yaml.safe_load_all(manifest) if d and d["kind"] == "Deployment"]
     (container,) = rendered["spec"]["template"]["spec"]["containers"]
-    args = [a for a in container["args"] if not a.startswith(("--liveness", "--namespace"))]
+    # the endpoints' fixed ports stay out (other operators of the session); the Lease goes where the
+    # chart's Role grants it, the release namespace (POD_NAMESPACE in the pod)
+    args = [
+        a for a in container["args"] if not a.startswith(("--liveness", "--namespace", "--metrics-address"))
+    ]
+    args += ["--lease-namespace", namespace]
     assert f"--namespace={other_namespace}" in container["args"]
     assert f"--tenant-role={name}-toollab-tenant" in args
 
