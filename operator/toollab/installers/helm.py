@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from toollab import errors
-from toollab.installers import base, objects, ownership, process
+from toollab.installers import base, claims, objects, ownership, process
 from toollab.model import records, trial
 
 # Release states left behind by a helm process that died mid-operation (helm pkg/release/status.go).
@@ -260,7 +260,7 @@ class HelmInstaller:
         """
         if not ctx.namespace_going:
             self._run(ctx, uninstall_argv(helm=self._helm, release=ctx.release_name, **self._kube(ctx)))
-        objects.delete_inventory(ctx.cluster, inventory, target_namespace=ctx.target_namespace)
+        claims.delete_inventory(ctx.cluster, inventory, uid=ctx.trial_uid)
         ownership.sweep_crds(ctx, inventory)
         ownership.sweep_release_leftovers(ctx, inventory)
 

@@ -16,7 +16,8 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any, Protocol
 
 from toollab import errors
-from toollab.installers import base, objects
+from toollab.cluster import port
+from toollab.installers import base, claims, objects
 from toollab.model import records, trial
 
 MAX_MANIFEST_BYTES = 10 * 1024 * 1024
@@ -163,11 +164,11 @@ class ManifestInstaller:
     def _roll_back(self, ctx: base.InstallContext, entries: Sequence[records.InventoryEntry]) -> None:
         created = [entry for entry in entries if entry.created]
         with contextlib.suppress(errors.ToollabError):  # the original error is the one to report
-            objects.delete_inventory(ctx.cluster, created, target_namespace=ctx.target_namespace)
+            claims.delete_inventory(ctx.cluster, created, uid=ctx.trial_uid)
 
     def uninstall(self, ctx: base.InstallContext, inventory: Sequence[records.InventoryEntry]) -> None:
-        """Delete the inventory in reverse order; never what existed before outside the target namespace."""
-        objects.delete_inventory(ctx.cluster, inventory, target_namespace=ctx.target_namespace)
+        """Delete, in reverse order, what the inventory proves the trial created (uid and label)."""
+        claims.delete_inventory(ctx.cluster, inventory, uid=ctx.trial_uid)
 
     def collect(self, ctx: base.InstallContext) -> list[dict[str, Any]]:
         """Inline objects, then each URL's, then the ConfigMap key's."""
@@ -211,15 +212,20 @@ class ManifestInstaller:
         return True
 
     def _apply(self, ctx: base.InstallContext, obj: Mapping[str, Any]) -> records.InventoryEntry:
+        """Apply one object the trial may own: absent, or carrying its uid label; NotOwned otherwise."""
         api_version, kind, name = str(obj["apiVersion"]), str(obj["kind"]), objects.name_of(obj)
         namespaced = ctx.cluster.resource(api_version, kind).namespaced
         namespace = (objects.namespace_of(obj) or ctx.target_namespace) if namespaced else None
         live = ctx.cluster.get(api_version, kind, name=name, namespace=namespace)
-        created = live is None or objects.is_owned(live, uid=ctx.trial_uid)
-        # only what we create carries the trial's labels, so a retry can tell ours from theirs
-        body = objects.with_metadata(obj, labels=ctx.labels if created else {}, namespace=namespace)
-        ctx.cluster.apply(body, namespace=namespace, field_manager=base.FIELD_MANAGER)
-        return records.InventoryEntry(api_version, kind, name=name, namespace=namespace, created=created)
+        what = str(port.ObjectRef(api_version, kind, name, namespace))
+        claims.claim(live, uid=ctx.trial_uid, what=what)
+        body = objects.with_metadata(obj, labels=ctx.labels, namespace=namespace)
+        stored = ctx.cluster.apply(
+            claims.with_uid_precondition(body, live), namespace=namespace, field_manager=base.FIELD_MANAGER
+        )
+        return records.InventoryEntry(
+            api_version, kind, name=name, namespace=namespace, uid=claims.uid_of(stored)
+        )
 
 
 __all__ = [

@@ -363,7 +363,8 @@ def test_a_missing_values_configmap_is_a_clear_install_error(tmp_path: Path) -> 
 def test_uninstall_removes_the_release_then_what_helm_leaves_behind(tmp_path: Path) -> None:
     cluster = fakes.FakeCluster()
     crd = {"apiVersion": "apiextensions.k8s.io/v1", "kind": "CustomResourceDefinition"}
-    cluster.add({**crd, "metadata": {"name": "ours.lab.toollab.dev"}})
+    labelled = {"toollab.dev/trial-uid": "uid-1"}  # as label_created_crds left it
+    cluster.add({**crd, "metadata": {"name": "ours.lab.toollab.dev", "labels": labelled}})
     cluster.add({**crd, "metadata": {"name": "shared.lab.toollab.dev"}})
     inventory = [
         records.InventoryEntry(crd["apiVersion"], crd["kind"], "ours.lab.toollab.dev", created=True),
