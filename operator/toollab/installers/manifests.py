@@ -21,7 +21,9 @@ from toollab.installers import base, claims, objects
 from toollab.model import records, trial
 
 MAX_MANIFEST_BYTES = 10 * 1024 * 1024
-FETCH_TIMEOUT_SECONDS = 30.0
+FETCH_DEADLINE_SECONDS = 30.0  # the whole download of one URL, however the server paces it
+FETCH_TIMEOUT_SECONDS = 5.0  # one wait for bytes (so the deadline is checked at least this often)
+READ_CHUNK = 64 * 1024
 CRD_KIND = "CustomResourceDefinition"
 WEBHOOK_KINDS = ("MutatingWebhookConfiguration", "ValidatingWebhookConfiguration")
 
@@ -87,21 +89,46 @@ class Fetcher(Protocol):
     def __call__(self, url: str, *, allow_http: bool) -> str: ...
 
 
-def fetch_url(url: str, *, allow_http: bool) -> str:
-    """The text at `url`; a redirect to a refused scheme is refused as well."""
+def fetch_url(url: str, *, allow_http: bool, deadline_seconds: float = FETCH_DEADLINE_SECONDS) -> str:
+    """The text at `url`, all of it within `deadline_seconds` and at most MAX_MANIFEST_BYTES; a
+    redirect to a refused scheme is refused as well. A server that trickles bytes hits the deadline."""
+    deadline = time.monotonic() + deadline_seconds
     try:
-        with urllib.request.urlopen(url, timeout=FETCH_TIMEOUT_SECONDS) as response:
+        with urllib.request.urlopen(url, timeout=min(FETCH_TIMEOUT_SECONDS, deadline_seconds)) as response:
             objects.check_url(response.geturl(), allow_http=allow_http, what="manifest URL")
-            body: bytes = response.read(MAX_MANIFEST_BYTES + 1)
+            body = _read_until(response, deadline, url=url, bound=deadline_seconds)
     except urllib.error.HTTPError as exc:
         raise errors.InstallError(f"manifest URL {url}: HTTP {exc.code} {exc.reason}") from exc
     except urllib.error.URLError as exc:
         raise errors.InstallError(f"manifest URL {url}: {exc.reason}") from exc
+    except TimeoutError as exc:
+        raise _too_slow(url, deadline_seconds) from exc
     except (OSError, ValueError) as exc:
         raise errors.InstallError(f"manifest URL {url}: {exc}") from exc
     if len(body) > MAX_MANIFEST_BYTES:
         raise errors.InstallError(f"manifest URL {url}: larger than {MAX_MANIFEST_BYTES} bytes")
     return body.decode("utf-8", errors="replace")
+
+
+def _read_until(response: Any, deadline: float, *, url: str, bound: float) -> bytes:
+    """Chunks until the end, MAX_MANIFEST_BYTES + 1 bytes, or the deadline (InstallError)."""
+    chunks: list[bytes] = []
+    size = 0
+    while size <= MAX_MANIFEST_BYTES:
+        if time.monotonic() > deadline:
+            raise _too_slow(url, bound)
+        chunk: bytes = response.read1(min(READ_CHUNK, MAX_MANIFEST_BYTES + 1 - size))
+        if not chunk:
+            break
+        chunks.append(chunk)
+        size += len(chunk)
+    return b"".join(chunks)
+
+
+def _too_slow(url: str, bound: float) -> errors.InstallError:
+    return errors.InstallError(
+        f"manifest URL {url}: not downloaded within {bound:g}s (the bound on one manifest download)"
+    )
 
 
 class ManifestInstaller:
