@@ -28,6 +28,7 @@ class ToollabError(Exception):
 
     retryable = False
     reason = "Error"
+    created: tuple[object, ...] = ()  # what the failed action had created (inventory entries)
 
 
 class SpecError(ToollabError):
@@ -124,6 +125,12 @@ class Unavailable(ClusterError):
 
     retryable = True
     reason = "Unavailable"
+
+
+class NotOwned(ToollabError):
+    """An object the trial would write exists and is not this trial's: never retried, never touched."""
+
+    reason = "Conflict"
 
 
 class InstallError(ToollabError):

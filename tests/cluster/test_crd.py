@@ -89,6 +89,18 @@ REJECTED = [
         'spec.steps[0].dialect: Unsupported value: "Chainsaw"',
         id="step dialect",
     ),
+    pytest.param({"spec.timeout": "99999999h"}, "spec.timeout: Invalid value", id="timeout past 24h"),
+    pytest.param({"spec.timeout": "24h1s"}, "spec.timeout is at most 24h", id="timeout just past 24h"),
+    pytest.param(
+        {"spec.steps.0.timeout": "999999999999999999999h"},
+        "spec.steps[0].timeout: Invalid value",
+        id="step timeout that overflows",
+    ),
+    pytest.param(
+        {"spec.cleanup.ttlSecondsAfterFinished": 9223372036854775807},
+        "spec.cleanup.ttlSecondsAfterFinished: Invalid value: 9223372036854775807",
+        id="ttl past 30 days",
+    ),
     pytest.param(
         {"metadata.name": "n" * 60},
         "spec.target: Invalid value: the default target namespace",
@@ -107,6 +119,17 @@ def test_rejects_at_apply_time_naming_the_rule(
     assert text in str(rejected.value)
     assert kube.list(API, "ToolTrial", namespace=namespace) == []
     assert cmd_validate.problems_in(body, cmd_validate.load_schema()), "toollab validate must reject it too"
+
+
+def test_accepts_the_largest_bounds(kube: Any, crds: list[str], namespace: str) -> None:
+    changes = {
+        "spec.timeout": "24h",
+        "spec.steps.0.timeout": "23h59m60s",
+        "spec.cleanup.ttlSecondsAfterFinished": 2592000,
+    }
+    kube.create_or_merge(trial_in(namespace, changes), namespace=namespace)
+    parsed = parse.parse_trial(kube.get(API, "ToolTrial", name="falco", namespace=namespace))
+    assert parsed.timeout_seconds == 86400 and parsed.steps[0].timeout_seconds == 86400
 
 
 def test_stores_the_dialects_of_the_trial_and_its_steps(kube: Any, crds: list[str], namespace: str) -> None:

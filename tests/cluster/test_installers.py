@@ -269,7 +269,7 @@ def widget_crd(group: str) -> dict[str, Any]:
     }
 
 
-def test_manifests_apply_crd_then_cr_and_deployment_and_spare_a_preexisting_clusterrole(
+def test_manifests_apply_crd_then_cr_and_deployment_and_never_touch_a_preexisting_clusterrole(
     kube: Any, kubeconfig: str, namespace: str
 ) -> None:
     group = f"{namespace}.toollab.dev"  # unique per test: CRDs are cluster-wide
@@ -279,7 +279,7 @@ def test_manifests_apply_crd_then_cr_and_deployment_and_spare_a_preexisting_clus
         "metadata": {"name": f"shared-{namespace}"},
         "rules": [],
     }
-    kube.apply(shared, namespace=None)
+    before = kube.apply(shared, namespace=None)
     labels = {"app": "widget-operator"}
     deployment = {
         "apiVersion": "apps/v1",
@@ -295,14 +295,23 @@ def test_manifests_apply_crd_then_cr_and_deployment_and_spare_a_preexisting_clus
         },
     }
     widget = {"apiVersion": f"{group}/v1", "kind": "Widget", "metadata": {"name": "w"}, "spec": {"size": 3}}
-    source = trial.ManifestSource(inline=(widget, deployment, shared, widget_crd(group)))
     ctx = make_ctx(kube, kubeconfig, namespace, tool_version="0.1")
-    installer = manifests.ManifestInstaller(source)
+    crd_name = f"widgets.{group}"
     try:
+        grabbing = manifests.ManifestInstaller(trial.ManifestSource(inline=(shared, widget_crd(group))))
+        with pytest.raises(errors.NotOwned, match=f"ClusterRole shared-{namespace} exists and is not this"):
+            grabbing.install(ctx)
+        role = kube.get(RBAC_API, "ClusterRole", name=f"shared-{namespace}", namespace=None)
+        assert role["metadata"]["resourceVersion"] == before["metadata"]["resourceVersion"]
+        wait_for(lambda: kube.get(CRD_API, "CustomResourceDefinition", name=crd_name, namespace=None) is None,
+                 what="the refused attempt's CRD rolled back")  # fmt: skip
+
+        installer = manifests.ManifestInstaller(
+            trial.ManifestSource(inline=(widget, deployment, widget_crd(group)))
+        )
         result = installer.install(ctx)
         assert [(e.kind, e.created) for e in result.objects] == [
             ("CustomResourceDefinition", True),
-            ("ClusterRole", False),
             ("Deployment", True),
             ("Widget", True),
         ]
@@ -310,16 +319,14 @@ def test_manifests_apply_crd_then_cr_and_deployment_and_spare_a_preexisting_clus
         stored = kube.get(f"{group}/v1", "Widget", name="w", namespace=namespace)
         assert stored["spec"] == {"size": 3}
         assert stored["metadata"]["labels"]["toollab.dev/trial-uid"] == ctx.trial_uid
-        role = kube.get(RBAC_API, "ClusterRole", name=f"shared-{namespace}", namespace=None)
-        assert "toollab.dev/trial-uid" not in (role["metadata"].get("labels") or {})
+        assert [e.uid for e in result.objects if e.kind == "Widget"] == [stored["metadata"]["uid"]]
 
         installer.uninstall(ctx, result.objects)
-        gone = [e for e in result.objects if e.created]
-        wait_for(lambda: not any(exists(kube, e) for e in gone), what="created objects removed")
+        wait_for(lambda: not any(exists(kube, e) for e in result.objects), what="created objects removed")
         assert kube.get(RBAC_API, "ClusterRole", name=f"shared-{namespace}", namespace=None) is not None
     finally:
         kube.delete(RBAC_API, "ClusterRole", name=f"shared-{namespace}", namespace=None)
-        kube.delete(CRD_API, "CustomResourceDefinition", name=f"widgets.{group}", namespace=None)
+        kube.delete(CRD_API, "CustomResourceDefinition", name=crd_name, namespace=None)
 
 
 def test_manifests_are_fetched_over_http_when_allowed(

@@ -128,7 +128,7 @@ def test_a_second_cluster_starts_and_down_leaves_no_process(tmp_path: Path) -> N
     assert "with 3 nodes" in up.stdout
     assert (tmp_path / "state" / "kubeconfig").exists()
     running = subprocess.run(["pgrep", "-f", str(tmp_path)], capture_output=True, text=True).stdout.split()
-    assert len(running) == 5  # etcd, apiserver, controller-manager, scheduler, kwok
+    assert len(running) == 6  # etcd, apiserver, controller-manager, scheduler, kwok, the supervisor
     assert cluster("up", env).stdout.startswith("cluster: already running")
     down = cluster("down", env)
     assert down.returncode == 0

@@ -24,17 +24,14 @@ def test_deleting_a_trial_removes_what_it_created_and_nothing_else(
     operator: Any, kube: Any, namespace: str, trial_status: Any
 ) -> None:
     target, bystander = f"{namespace}-lab", f"{namespace}-bystander"
-    shared, own = f"{namespace}-shared", f"{namespace}-own"
-    kube.apply(trials.cluster_role(shared, verbs=["get", "list"]), namespace=None)
+    own = f"{namespace}-own"
     kube.apply({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": bystander}}, namespace=None)
     try:
         kube.apply(trials.config_map("keep"), namespace=bystander)
         body = trials.tool_trial(
             "tidy",
             namespace,
-            source=trials.manifests(
-                trials.deployment("web"), trials.cluster_role(shared), trials.cluster_role(own)
-            ),
+            source=trials.manifests(trials.deployment("web"), trials.cluster_role(own)),
             steps=[trials.step("up", assert_=[trials.available("web")])],
             target=target,
             cleanup={"policy": "Retain"},
@@ -42,16 +39,15 @@ def test_deleting_a_trial_removes_what_it_created_and_nothing_else(
         with trials.created(kube, body):
             status = trials.wait_phase(trial_status, "tidy", namespace, "Passed", "Failed", "Error")
             assert status["phase"] == "Passed", status
-            created = {(e["kind"], e["name"]): e["created"] for e in status["inventory"]["entries"]}
-            assert created[("ClusterRole", shared)] is False
-            assert created[("ClusterRole", own)] is True
-            assert created[("Namespace", target)] is True
+            entries = {(e["kind"], e["name"]): e for e in status["inventory"]["entries"]}
+            live_role = kube.get(RBAC, "ClusterRole", name=own, namespace=None)
+            assert entries[("ClusterRole", own)]["uid"] == live_role["metadata"]["uid"]
+            live_namespace = kube.get("v1", "Namespace", name=target, namespace=None)
+            assert entries[("Namespace", target)]["uid"] == live_namespace["metadata"]["uid"]
         assert kube.get(RBAC, "ClusterRole", name=own, namespace=None) is None
-        assert kube.get(RBAC, "ClusterRole", name=shared, namespace=None) is not None
         trials.wait_gone(kube, "v1", "Namespace", target, None)
         assert kube.get("v1", "ConfigMap", name="keep", namespace=bystander) is not None
     finally:
-        kube.delete(RBAC, "ClusterRole", name=shared, namespace=None)
         kube.delete("v1", "Namespace", name=bystander, namespace=None)
 
 

@@ -145,7 +145,12 @@ class FakeCluster:
         self._check(ref.kind, self.forbidden)
         self.resource(ref.api_version, ref.kind)
         key = (ref.api_version, ref.kind, namespace, ref.name)
-        stored = _merge(self.objects.get(key, {}), obj)
+        before = self.objects.get(key)
+        sent_uid = (obj.get("metadata") or {}).get("uid")
+        if before is not None and sent_uid and sent_uid != (before.get("metadata") or {}).get("uid"):
+            raise errors.Conflict(f"{ref}: Precondition failed: UID in precondition: {sent_uid}", status=409)
+        stored = _merge(before or {}, obj)
+        stored.setdefault("metadata", {}).setdefault("uid", f"uid-{ref.kind}-{ref.name}-{len(self.log)}")
         self.objects[key] = stored
         if ref.kind == "CustomResourceDefinition":
             self._serve(stored)

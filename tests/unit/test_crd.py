@@ -14,7 +14,7 @@ import pytest
 import yaml
 
 from tests.unit.model import samples
-from toollab.model import durations, fields, parse, schema, status, step, trial
+from toollab.model import durations, fields, limits, parse, schema, status, step, trial
 from toollab.runner import transitions as tr
 
 REPO = Path(__file__).resolve().parents[2]
@@ -215,3 +215,10 @@ def test_every_field_the_operator_writes_is_declared_in_the_status_schema() -> N
     current = tr.finish(current, status.Result.FAILED, status.Reason.ASSERTIONS_FAILED, "no", now=now)
     strict = {**STATUS, "x-kubernetes-preserve-unknown-fields": False}
     assert schema.validate(current.to_patch(), strict, path="status") == []
+
+
+def test_bounds_agree_with_limits() -> None:
+    assert at("spec.cleanup.ttlSecondsAfterFinished")["maximum"] == limits.MAX_TTL_SECONDS
+    for path in ("spec.timeout", "spec.steps[].timeout"):
+        rules = [rule["rule"] for rule in at(path)["x-kubernetes-validations"]]
+        assert rules == [f"duration(self) <= duration('{limits.MAX_DURATION_SECONDS // 3600}h')"]

@@ -14,7 +14,7 @@ from typing import Any
 
 from toollab import errors
 from toollab.assertions import dialect as dialects
-from toollab.assertions import mismatch, selection
+from toollab.assertions import mismatch, redaction, selection
 
 Mismatch = mismatch.Mismatch
 
@@ -131,7 +131,7 @@ def judge_errors(
         reason=FailureReason.MATCHED_ERRORS,
         message=f"{matches[0].subject}{also} matched an errors expectation",
         candidates=tuple(matches) if not lookup.is_named else (),
-        expected=dict(expected),
+        expected=redaction.body(dict(expected)),
         actual=matches[0].actual,
         subject=lookup.subject(),
     )
@@ -242,11 +242,12 @@ def _candidate(
     expected: Mapping[str, Any], actual: Mapping[str, Any], mismatches: list[Mismatch]
 ) -> Candidate:
     subject = object_subject(actual)
+    secret = redaction.is_secret(actual)  # a Secret's values never reach a message or a diff
     return Candidate(
         ref=f"{actual.get('apiVersion', '')}/{subject}",
         subject=subject,
-        mismatches=tuple(mismatches),
-        actual=prune(expected, actual),
+        mismatches=redaction.mismatches(mismatches) if secret else tuple(mismatches),
+        actual=redaction.body(prune(expected, actual)) if secret else prune(expected, actual),
     )
 
 
@@ -268,7 +269,7 @@ def _mismatch_failure(
         message=message,
         mismatches=closest.mismatches,
         candidates=() if lookup.is_named else candidates,
-        expected=dict(expected),
+        expected=redaction.body(dict(expected)),
         actual=closest.actual,
         subject=lookup.subject(),
     )

@@ -6,7 +6,6 @@ server-side apply with field manager `toollab`; errors are translated by `cluste
 
 from __future__ import annotations
 
-import json
 import os
 import re
 import threading
@@ -21,8 +20,8 @@ from kubernetes import client as k8s_client
 from kubernetes import config as k8s_config
 
 from toollab import errors
+from toollab.cluster import decoding, strict_writes
 from toollab.cluster import errors as cluster_errors
-from toollab.cluster import strict_writes
 from toollab.cluster.port import Object, ObjectRef, ResourceInfo
 
 JSON = "application/json"
@@ -241,7 +240,7 @@ class KubeCluster(strict_writes.StrictWrites):
         if text:
             raw = data.decode("utf-8", errors="replace") if isinstance(data, bytes) else str(data or "")
             return raw, _warnings(response)
-        return (json.loads(data) if data else {}), _warnings(response)
+        return (decoding.loads(data) if data else {}), _warnings(response)
 
     def observe(self, observer: RequestObserver | None) -> None:
         """Call `observer(verb, status code (0: no answer), error or None)` after every request made

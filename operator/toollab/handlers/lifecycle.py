@@ -20,7 +20,7 @@ from toollab import logs
 from toollab.cluster import kube
 from toollab.cluster import kubeconfig as kubeconfigs
 from toollab.engine import core, leader, metrics
-from toollab.handlers import config
+from toollab.handlers import config, guard
 from toollab.handlers import metrics as regressions
 from toollab.runner import events, reconcile
 from toollab.runner.outlook import Lane
@@ -38,6 +38,9 @@ KOPF_FINALIZER = "toollab.dev/kopf-finalizer"
 async def start(settings: kopf.OperatorSettings, memo: kopf.Memo, **_: Any) -> None:
     """Settings, the shared client, the engine; then leadership (or act at once) and /metrics."""
     _configure(settings)
+    guard.install_decoding()  # before the first watch: no event can be too deep to decode
+    memo.watchdog = guard.Watchdog()
+    memo.watchdog_task = asyncio.create_task(memo.watchdog.run(), name="toollab watchdog")
     cfg = config.from_environment()
     identity = f"{cfg.identity}_{secrets.token_hex(4)}"
     engine, cluster = _build_engine(cfg, identity)
@@ -60,7 +63,7 @@ def _configure(settings: kopf.OperatorSettings) -> None:
     """Kopf only watches: no finalizer of its own, no events, no peering."""
     settings.persistence.finalizer = KOPF_FINALIZER
     settings.persistence.progress_storage = kopf.AnnotationsProgressStorage(prefix="toollab.dev")
-    settings.persistence.diffbase_storage = kopf.AnnotationsDiffBaseStorage(
+    settings.persistence.diffbase_storage = guard.TrialsWithoutDiffBase(
         prefix="toollab.dev", key="last-handled-configuration"
     )
     settings.posting.enabled = False  # the engine posts toollab's events itself
@@ -145,6 +148,9 @@ def _lost_leadership() -> None:
 @kopf.on.cleanup()
 async def stop(memo: kopf.Memo, **_: Any) -> None:
     """Let running passes finish (up to STOP_SECONDS), then give the lease up for a standby."""
+    watchdog_task: asyncio.Task[None] | None = getattr(memo, "watchdog_task", None)
+    if watchdog_task is not None:
+        watchdog_task.cancel()
     engine: core.Engine | None = getattr(memo, "engine", None)
     if engine is not None:
         await engine.stop(timeout=STOP_SECONDS)
@@ -158,7 +164,11 @@ async def stop(memo: kopf.Memo, **_: Any) -> None:
 
 @kopf.on.probe(id="engine")
 def engine_state(memo: kopf.Memo, **_: Any) -> dict[str, Any]:
-    """Trials known, passes running, trials waiting, whether this replica acts (liveness diagnostics)."""
+    """Trials known, passes running, trials waiting, whether this replica acts (liveness diagnostics);
+    fails (the liveness endpoint answers 500) once a watch has stopped."""
+    watchdog: guard.Watchdog | None = getattr(memo, "watchdog", None)
+    if watchdog is not None:
+        watchdog.check()
     engine: core.Engine | None = getattr(memo, "engine", None)
     if engine is None:
         return {}

@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from toollab import errors
-from toollab.installers import base, objects, ownership, process
+from toollab.installers import base, claims, objects, ownership, process, secret_values
 from toollab.model import records, trial
 
 # Release states left behind by a helm process that died mid-operation (helm pkg/release/status.go).
@@ -207,6 +207,7 @@ class HelmInstaller:
     ) -> None:
         self.chart = chart
         self._runner = runner
+        self._secrets: frozenset[str] = frozenset()  # what valuesFrom read from Secrets: never echoed
         self._helm = helm_path
         self._wait = wait
         home = home or default_home()
@@ -260,7 +261,7 @@ class HelmInstaller:
         """
         if not ctx.namespace_going:
             self._run(ctx, uninstall_argv(helm=self._helm, release=ctx.release_name, **self._kube(ctx)))
-        objects.delete_inventory(ctx.cluster, inventory, target_namespace=ctx.target_namespace)
+        claims.delete_inventory(ctx.cluster, inventory, uid=ctx.trial_uid)
         ownership.sweep_crds(ctx, inventory)
         ownership.sweep_release_leftovers(ctx, inventory)
 
@@ -288,7 +289,10 @@ class HelmInstaller:
 
     def _write_values(self, ctx: base.InstallContext, folder: Path) -> list[str]:
         def read(ref: trial.KeyRef) -> str:
-            return objects.read_key(ctx.cluster, ref, namespace=ctx.trial_namespace)
+            text = objects.read_key(ctx.cluster, ref, namespace=ctx.trial_namespace)
+            if ref.kind is trial.RefKind.SECRET:
+                self._secrets |= secret_values.secret_texts(text)
+            return text
 
         paths = []
         for number, text in enumerate(
@@ -322,7 +326,7 @@ class HelmInstaller:
         timeout = ctx.timeout_seconds + PROCESS_GRACE_SECONDS
         done = self._runner.run(argv, env=self._env, timeout=timeout, cwd=self._workdir())
         if not done.ok:
-            raise classify(argv, done)
+            raise classify(argv, secret_values.scrub_completed(done, self._secrets))
         return done
 
 

@@ -16,11 +16,14 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any, Protocol
 
 from toollab import errors
-from toollab.installers import base, objects
+from toollab.cluster import port
+from toollab.installers import base, claims, objects
 from toollab.model import records, trial
 
 MAX_MANIFEST_BYTES = 10 * 1024 * 1024
-FETCH_TIMEOUT_SECONDS = 30.0
+FETCH_DEADLINE_SECONDS = 30.0  # the whole download of one URL, however the server paces it
+FETCH_TIMEOUT_SECONDS = 5.0  # one wait for bytes (so the deadline is checked at least this often)
+READ_CHUNK = 64 * 1024
 CRD_KIND = "CustomResourceDefinition"
 WEBHOOK_KINDS = ("MutatingWebhookConfiguration", "ValidatingWebhookConfiguration")
 
@@ -86,21 +89,46 @@ class Fetcher(Protocol):
     def __call__(self, url: str, *, allow_http: bool) -> str: ...
 
 
-def fetch_url(url: str, *, allow_http: bool) -> str:
-    """The text at `url`; a redirect to a refused scheme is refused as well."""
+def fetch_url(url: str, *, allow_http: bool, deadline_seconds: float = FETCH_DEADLINE_SECONDS) -> str:
+    """The text at `url`, all of it within `deadline_seconds` and at most MAX_MANIFEST_BYTES; a
+    redirect to a refused scheme is refused as well. A server that trickles bytes hits the deadline."""
+    deadline = time.monotonic() + deadline_seconds
     try:
-        with urllib.request.urlopen(url, timeout=FETCH_TIMEOUT_SECONDS) as response:
+        with urllib.request.urlopen(url, timeout=min(FETCH_TIMEOUT_SECONDS, deadline_seconds)) as response:
             objects.check_url(response.geturl(), allow_http=allow_http, what="manifest URL")
-            body: bytes = response.read(MAX_MANIFEST_BYTES + 1)
+            body = _read_until(response, deadline, url=url, bound=deadline_seconds)
     except urllib.error.HTTPError as exc:
         raise errors.InstallError(f"manifest URL {url}: HTTP {exc.code} {exc.reason}") from exc
     except urllib.error.URLError as exc:
         raise errors.InstallError(f"manifest URL {url}: {exc.reason}") from exc
+    except TimeoutError as exc:
+        raise _too_slow(url, deadline_seconds) from exc
     except (OSError, ValueError) as exc:
         raise errors.InstallError(f"manifest URL {url}: {exc}") from exc
     if len(body) > MAX_MANIFEST_BYTES:
         raise errors.InstallError(f"manifest URL {url}: larger than {MAX_MANIFEST_BYTES} bytes")
     return body.decode("utf-8", errors="replace")
+
+
+def _read_until(response: Any, deadline: float, *, url: str, bound: float) -> bytes:
+    """Chunks until the end, MAX_MANIFEST_BYTES + 1 bytes, or the deadline (InstallError)."""
+    chunks: list[bytes] = []
+    size = 0
+    while size <= MAX_MANIFEST_BYTES:
+        if time.monotonic() > deadline:
+            raise _too_slow(url, bound)
+        chunk: bytes = response.read1(min(READ_CHUNK, MAX_MANIFEST_BYTES + 1 - size))
+        if not chunk:
+            break
+        chunks.append(chunk)
+        size += len(chunk)
+    return b"".join(chunks)
+
+
+def _too_slow(url: str, bound: float) -> errors.InstallError:
+    return errors.InstallError(
+        f"manifest URL {url}: not downloaded within {bound:g}s (the bound on one manifest download)"
+    )
 
 
 class ManifestInstaller:
@@ -163,11 +191,11 @@ class ManifestInstaller:
     def _roll_back(self, ctx: base.InstallContext, entries: Sequence[records.InventoryEntry]) -> None:
         created = [entry for entry in entries if entry.created]
         with contextlib.suppress(errors.ToollabError):  # the original error is the one to report
-            objects.delete_inventory(ctx.cluster, created, target_namespace=ctx.target_namespace)
+            claims.delete_inventory(ctx.cluster, created, uid=ctx.trial_uid)
 
     def uninstall(self, ctx: base.InstallContext, inventory: Sequence[records.InventoryEntry]) -> None:
-        """Delete the inventory in reverse order; never what existed before outside the target namespace."""
-        objects.delete_inventory(ctx.cluster, inventory, target_namespace=ctx.target_namespace)
+        """Delete, in reverse order, what the inventory proves the trial created (uid and label)."""
+        claims.delete_inventory(ctx.cluster, inventory, uid=ctx.trial_uid)
 
     def collect(self, ctx: base.InstallContext) -> list[dict[str, Any]]:
         """Inline objects, then each URL's, then the ConfigMap key's."""
@@ -211,15 +239,20 @@ class ManifestInstaller:
         return True
 
     def _apply(self, ctx: base.InstallContext, obj: Mapping[str, Any]) -> records.InventoryEntry:
+        """Apply one object the trial may own: absent, or carrying its uid label; NotOwned otherwise."""
         api_version, kind, name = str(obj["apiVersion"]), str(obj["kind"]), objects.name_of(obj)
         namespaced = ctx.cluster.resource(api_version, kind).namespaced
         namespace = (objects.namespace_of(obj) or ctx.target_namespace) if namespaced else None
         live = ctx.cluster.get(api_version, kind, name=name, namespace=namespace)
-        created = live is None or objects.is_owned(live, uid=ctx.trial_uid)
-        # only what we create carries the trial's labels, so a retry can tell ours from theirs
-        body = objects.with_metadata(obj, labels=ctx.labels if created else {}, namespace=namespace)
-        ctx.cluster.apply(body, namespace=namespace, field_manager=base.FIELD_MANAGER)
-        return records.InventoryEntry(api_version, kind, name=name, namespace=namespace, created=created)
+        what = str(port.ObjectRef(api_version, kind, name, namespace))
+        claims.claim(live, uid=ctx.trial_uid, what=what)
+        body = objects.with_metadata(obj, labels=ctx.labels, namespace=namespace)
+        stored = ctx.cluster.apply(
+            claims.with_uid_precondition(body, live), namespace=namespace, field_manager=base.FIELD_MANAGER
+        )
+        return records.InventoryEntry(
+            api_version, kind, name=name, namespace=namespace, uid=claims.uid_of(stored)
+        )
 
 
 __all__ = [

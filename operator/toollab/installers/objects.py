@@ -1,7 +1,7 @@
 """Helpers shared by the installers: YAML to objects, labels, key references and helm
 values from them, URL schemes, and the cleanup rule.
 
-Pure except `read_key` and `delete_inventory`, which go through the `Cluster` port.
+Pure except `read_key`, which goes through the `Cluster` port (cleanup is `claims`' job).
 Never mutates an object it is given; bad input becomes `errors.InstallError`.
 """
 
@@ -10,7 +10,7 @@ from __future__ import annotations
 import base64
 import binascii
 import copy
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -18,7 +18,7 @@ import yaml
 
 from toollab import errors
 from toollab.cluster import port
-from toollab.model import records, trial
+from toollab.model import trial
 
 
 def parse_objects(text: str, *, source: str) -> list[dict[str, Any]]:
@@ -146,27 +146,6 @@ def is_namespaced(cluster: port.Cluster, obj: Mapping[str, Any]) -> bool | None:
         return None
 
 
-def should_delete(entry: records.InventoryEntry, *, target_namespace: str) -> bool:
-    """Cleanup rule: what we created, and anything in the trial's target namespace; never else."""
-    return entry.created or (entry.namespace is not None and entry.namespace == target_namespace)
-
-
-def delete_inventory(
-    cluster: port.Cluster, inventory: Sequence[records.InventoryEntry], *, target_namespace: str
-) -> int:
-    """Delete inventory entries in reverse order per `should_delete`; returns how many were deleted."""
-    deleted = 0
-    for entry in reversed(inventory):
-        if not should_delete(entry, target_namespace=target_namespace):
-            continue
-        try:
-            gone = cluster.delete(entry.api_version, entry.kind, name=entry.name, namespace=entry.namespace)
-        except (errors.NotFound, errors.UnknownKind):
-            gone = False  # its CRD is gone already, and with it every object of the kind
-        deleted += int(gone)
-    return deleted
-
-
 def values_documents(
     chart: trial.HelmSource, *, read: Callable[[trial.KeyRef], str], namespace: str
 ) -> list[str]:
@@ -199,7 +178,6 @@ def _plain(value: Any) -> Any:
 __all__ = [
     "check_object",
     "check_url",
-    "delete_inventory",
     "describe",
     "describe_ref",
     "is_namespaced",
@@ -208,7 +186,6 @@ __all__ = [
     "namespace_of",
     "parse_objects",
     "read_key",
-    "should_delete",
     "values_documents",
     "with_metadata",
 ]

@@ -29,7 +29,9 @@ def status() -> int:
         print("cluster: not running")
         return 1
     healthy = start.is_healthy(record)
-    print(f"cluster: {'healthy' if healthy else 'NOT healthy'} (run folder {record.run})")
+    down = start.down_components(record)
+    why = f": down: {', '.join(down)}" if down else "" if healthy else ": the API server is not ready"
+    print(f"cluster: {'healthy' if healthy else 'NOT healthy'}{why} (run folder {record.run})")
     return 0 if healthy else 1
 
 

@@ -1,11 +1,13 @@
 """Start and stop the local cluster's processes, by recorded PID only (never by name).
 
-Each component logs to `<run>/logs/<name>.log` and records `<run>/pids/<name>.pid`.
+Each component logs to `<run>/logs/<name>.log`, records `<run>/pids/<name>.pid` and its
+command in `<run>/cmd/<name>.json` (what the supervisor restarts it from).
 """
 
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import signal
 import subprocess
@@ -20,6 +22,8 @@ class ComponentFailed(Exception):
 
 def start(run: Path, name: str, argv: Sequence[str], *, env: Mapping[str, str] | None = None) -> int:
     """Start one component in its own session, detached from the caller's terminal."""
+    (run / "cmd").mkdir(exist_ok=True)
+    (run / "cmd" / f"{name}.json").write_text(json.dumps({"argv": list(argv), "env": dict(env or {})}))
     log = (run / "logs" / f"{name}.log").open("ab")
     full_env = dict(os.environ)
     full_env.update(env or {})
@@ -35,6 +39,12 @@ def start(run: Path, name: str, argv: Sequence[str], *, env: Mapping[str, str] |
     log.close()
     (run / "pids" / f"{name}.pid").write_text(f"{proc.pid}\n")
     return proc.pid
+
+
+def restart(run: Path, name: str) -> int:
+    """Start a component again with the command it was first started with."""
+    recorded = json.loads((run / "cmd" / f"{name}.json").read_text())
+    return start(run, name, [str(a) for a in recorded["argv"]], env=recorded.get("env") or {})
 
 
 def pid_of(run: Path, name: str) -> int | None:

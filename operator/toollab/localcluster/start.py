@@ -7,6 +7,7 @@ records where it is. Idempotent: a healthy recorded cluster is reused. Standard 
 from __future__ import annotations
 
 import socket
+import sys
 import tempfile
 import time
 from collections.abc import Callable
@@ -16,6 +17,7 @@ from toollab.localcluster import pins, pki, processes, rest, state, workloads
 
 NODES = 3
 COMPONENTS = ("etcd", "kube-apiserver", "kube-controller-manager", "kube-scheduler", "kwok")
+SUPERVISOR = "supervisor"  # restarts any component that exits (localcluster/supervisor.py)
 
 
 def free_port() -> int:
@@ -131,9 +133,21 @@ def start_kwok(run: Path) -> None:
     )
 
 
+def start_supervisor(run: Path) -> None:
+    """The supervisor of the components started so far (standard library, this package)."""
+    package_root = Path(__file__).resolve().parents[2]
+    argv = [sys.executable, "-m", "toollab.localcluster.supervisor", str(run), *COMPONENTS]
+    processes.start(run, SUPERVISOR, argv, env={"PYTHONPATH": str(package_root)})
+
+
+def down_components(record: state.RunRecord) -> list[str]:
+    """The components (and the supervisor) that are not running."""
+    return [c for c in (*COMPONENTS, SUPERVISOR) if not processes.is_alive(record.run, c)]
+
+
 def is_healthy(record: state.RunRecord) -> bool:
-    """True when every component runs and the API server answers /readyz."""
-    if not all(processes.is_alive(record.run, c) for c in COMPONENTS):
+    """True when every component and the supervisor run and the API server answers /readyz."""
+    if down_components(record):
         return False
     try:
         return rest.RestClient(port=record.api_port, pki=record.pki).ok("/readyz")
@@ -163,6 +177,7 @@ def boot(run: Path, *, nodes: int, log: Callable[[str], None]) -> state.RunRecor
     log(f"cluster: api server ready in {took:.1f}s")
     start_controllers(run)
     start_kwok(run)
+    start_supervisor(run)
     workloads.create_nodes(client, nodes)
     workloads.wait_ready(client, run=run, nodes=nodes, waiter=wait_for)
     return record
@@ -235,8 +250,8 @@ def is_port_clash(exc: Exception) -> bool:
 
 
 def stop_components(run: Path) -> None:
-    """Stop the components of a run in reverse start order."""
-    for name in reversed(COMPONENTS):
+    """Stop the supervisor (so it restarts nothing), then the components in reverse start order."""
+    for name in (SUPERVISOR, *reversed(COMPONENTS)):
         processes.stop(run, name)
 
 

@@ -13,7 +13,7 @@ from functools import partial
 from typing import Any
 
 from toollab import errors
-from toollab.model import durations, fields, step, trial
+from toollab.model import durations, fields, limits, step, trial
 from toollab.model import schedule as schedules
 
 # Limits shared with the CRD (tests/unit/test_crd.py holds the two in step).
@@ -35,6 +35,7 @@ def parse_trial(body: Body) -> trial.ToolTrial:
     meta = fields.as_mapping(body.get("metadata") or {}, "metadata")
     name = fields.string(meta, "name", "metadata", required=True)
     spec = fields.as_mapping(fields.required_value(body, "spec", ""), "spec")
+    limits.check_spec(spec)
     tool, source = _tool(fields.as_mapping(fields.required_value(spec, "tool", "spec"), "spec.tool"))
     return trial.ToolTrial(
         name=name,
@@ -60,6 +61,7 @@ def find_problems(body: Body) -> list[errors.SpecError]:
         body = fields.as_mapping(body, "")
         meta = fields.as_mapping(body.get("metadata") or {}, "metadata")
         spec = fields.as_mapping(fields.required_value(body, "spec", ""), "spec")
+        limits.check_spec(spec)
         items = fields.list_of(spec, "steps", "spec", max_items=MAX_STEPS)
     except errors.SpecError as exc:
         return [exc]
@@ -194,6 +196,7 @@ def _cleanup(spec: Body) -> trial.Cleanup:
     if policy not in choices:
         raise errors.SpecError(f"{path}.policy", f"{fields.show(policy)} is not one of {', '.join(choices)}")
     ttl = fields.integer(cleanup, "ttlSecondsAfterFinished", path, default=None, minimum=0)
+    limits.check_ttl(ttl, path=f"{path}.ttlSecondsAfterFinished")
     return trial.Cleanup(policy=trial.CleanupPolicy(policy), ttl_seconds_after_finished=ttl)
 
 
@@ -218,9 +221,6 @@ def _history_limit(spec: Body) -> int:
     if limit > schedules.MAX_HISTORY_LIMIT:
         raise errors.SpecError("spec.historyLimit", f"{limit} is more than {schedules.MAX_HISTORY_LIMIT}")
     return limit
-
-
-# --- spec.steps ---------------------------------------------------------------------------
 
 
 def _steps(spec: Body) -> tuple[step.Step, ...]:

@@ -217,13 +217,15 @@ class RunInfo:
 
 @dataclass(frozen=True)
 class InventoryEntry:
-    """One object the trial installed; `created` False when it existed before."""
+    """One object the trial installed; `created` False when it existed before; `uid` the server's
+    uid of the object the trial created (cleanup deletes only that very object)."""
 
     api_version: str
     kind: str
     name: str
     namespace: str | None = None  # None: cluster-scoped
     created: bool = True
+    uid: str = ""
 
     @property
     def key(self) -> tuple[str, str, str | None, str]:
@@ -233,7 +235,7 @@ class InventoryEntry:
     def to_raw(self) -> dict[str, Any]:
         """The stored form."""
         raw = {"apiVersion": self.api_version, "kind": self.kind, "namespace": self.namespace}
-        return compact(raw | {"name": self.name, "created": self.created})
+        return compact(raw | {"name": self.name, "created": self.created, "uid": self.uid or None})
 
     @classmethod
     def from_raw(cls, raw: Raw) -> InventoryEntry:
@@ -244,6 +246,7 @@ class InventoryEntry:
             name=stored.as_str(raw.get("name")),
             namespace=stored.as_str(raw.get("namespace")) or None,
             created=raw.get("created") is True,
+            uid=stored.as_str(raw.get("uid")),
         )
 
 
@@ -274,6 +277,8 @@ class Inventory:
         for entry in added:
             before = known.get(entry.key)
             known[entry.key] = replace(
-                entry, created=entry.created or (before is not None and before.created)
+                entry,
+                created=entry.created or (before is not None and before.created),
+                uid=entry.uid or (before.uid if before is not None else ""),
             )
         return Inventory(entries=tuple(known.values()), release=self.release)

@@ -12,7 +12,7 @@ from datetime import datetime, timedelta
 from croniter import croniter
 
 from toollab import errors
-from toollab.model import durations
+from toollab.model import durations, limits
 
 EVERY = "@every "
 MIN_INTERVAL_SECONDS = 10.0
@@ -42,7 +42,7 @@ def parse_schedule(value: object, *, path: str) -> Schedule:
         raise errors.SpecError(path, "must be a cron expression like */30 * * * * or @every 10m")
     text = " ".join(value.split())
     if text.startswith(EVERY):
-        seconds = durations.parse_duration(text[len(EVERY) :], path=path)
+        seconds = durations.parse_duration(text[len(EVERY) :], path=path, most=limits.MAX_INTERVAL_SECONDS)
         if seconds < MIN_INTERVAL_SECONDS:
             raise errors.SpecError(path, f'"{value}": runs must be at least {MIN_INTERVAL_SECONDS:g}s apart')
         return Schedule(text=text, interval_seconds=seconds)

@@ -11,11 +11,10 @@ from datetime import datetime
 
 from toollab import errors, installers
 from toollab.cluster import port
-from toollab.installers import base, objects
+from toollab.installers import base, claims
 from toollab.model import status, trial
-from toollab.runner import access, actions, footprint, scoring, transitions, trial_steps, verdicts
+from toollab.runner import actions, footprint, namespaces, scoring, sweep, transitions, trial_steps, verdicts
 from toollab.runner.deps import Dependencies, Event
-from toollab.scorecard import pod_security
 
 
 @dataclass(frozen=True)
@@ -50,7 +49,9 @@ def perform(
             new, (Event("Normal", "RunStarted", f"{what} of generation {tool_trial.generation} started"),)
         )
     if isinstance(action, actions.EnsureNamespace):
-        return Performed(ensure_namespace(action, tool_trial=tool_trial, current=current, deps=deps, now=now))
+        return Performed(
+            namespaces.ensure_namespace(action, tool_trial=tool_trial, current=current, deps=deps, now=now)
+        )
     if isinstance(action, actions.Install):
         return install(tool_trial=tool_trial, current=current, deps=deps, user=user, now=now)
     if isinstance(action, actions.RunStepAttempt):
@@ -76,49 +77,6 @@ def perform(
 def _user(deps: Dependencies, tool_trial: trial.ToolTrial, current: status.TrialStatus) -> str | None:
     account = current.run.service_account if current.run else tool_trial.service_account
     return deps.user_for(tool_trial.namespace, account)
-
-
-def ensure_namespace(
-    action: actions.EnsureNamespace,
-    *,
-    tool_trial: trial.ToolTrial,
-    current: status.TrialStatus,
-    deps: Dependencies,
-    now: datetime,
-) -> status.TrialStatus:
-    """The operator (not the tenant) creates the target namespace, labelled as the trial's, and grants
-    the trial's named ServiceAccount the tenant role there. Creates (POST) and never patches a
-    namespace, so the operator needs no right to change namespaces it did not make."""
-    run_account = current.run.service_account if current.run else tool_trial.service_account
-    access.check_service_account(deps, namespace=tool_trial.namespace, name=run_account)
-    existing = deps.cluster.get("v1", "Namespace", name=action.namespace, namespace=None)
-    if existing is not None and (existing.get("metadata") or {}).get("deletionTimestamp"):
-        # an earlier run's (or trial's) cleanup is deleting it: wait for it to go, then create it
-        raise errors.NamespaceTerminating(
-            f"namespace {action.namespace} is being deleted; waiting until it is gone"
-        )
-    if existing is not None:
-        created = objects.is_owned(existing, uid=tool_trial.uid)
-        if created:  # ours, from an earlier pass or run: its grant may not have been made yet
-            access.grant_namespace(deps, tool_trial, namespace=action.namespace)
-        return transitions.namespace_ready(current, created=created, now=now)
-    if not action.create:
-        raise _missing_namespace(action.namespace)
-    body = {
-        "apiVersion": "v1",
-        "kind": "Namespace",
-        # Pod Security warns (never refuses) about what is installed here: the scorecard reads it
-        "metadata": {"name": action.namespace, "labels": tool_trial.labels | pod_security.warn_labels()},
-    }
-    deps.cluster.create(body, namespace=None)
-    access.grant_namespace(deps, tool_trial, namespace=action.namespace)
-    return transitions.namespace_ready(current, created=True, now=now)
-
-
-def _missing_namespace(name: str) -> Exception:
-    return errors.SpecError(
-        "spec.target.namespace", f"namespace {name} does not exist and createNamespace is false"
-    )
 
 
 def install(
@@ -177,7 +135,8 @@ def attempt_step(
     new = transitions.begin_step(current, index, timeout_seconds=spec.timeout_seconds, now=now)
     cluster = deps.cluster_for(user)
     if spec.has_actions and not new.steps[index].applied:
-        entries = trial_steps.perform_parts(cluster, tool_trial, index, pause=deps.pause)
+        own = current.run is not None and current.run.namespace_created
+        entries = trial_steps.perform_parts(cluster, tool_trial, index, pause=deps.pause, namespace_ours=own)
         new = transitions.step_applied(replace(new, inventory=new.inventory.with_entries(entries)), index)
     attempt = trial_steps.check(cluster, tool_trial, index)
     ended = max(now, deps.clock())  # the step's seconds include this attempt's own work
@@ -278,7 +237,7 @@ def uninstall(
     in flight had recorded what it made), what is in it goes with it, helm's release record too,
     and so does the trial's grant there: only what lies outside it is removed.
     """
-    going = _own_namespace_going(current, deps=deps)
+    going = _own_namespace_going(current, deps=deps, uid=tool_trial.uid)
     entries = [
         e
         for e in current.inventory.entries
@@ -289,16 +248,25 @@ def uninstall(
             _context(tool_trial, current, deps=deps, user=user, now=now), namespace_going=bool(going)
         )
         installers.installer_for(tool_trial.source, helm_path=deps.helm_path).uninstall(context, entries)
-    for entry in current.inventory.entries:
-        if entry.kind == "Namespace" and entry.api_version == "v1" and entry.created:
-            deps.cluster.delete("v1", "Namespace", name=entry.name, namespace=None)
+    sweep.sweep(tool_trial, current, cluster=deps.cluster_for(user), going=going)
+    for entry in _namespaces(current):  # as the operator: only the namespace it proves it created
+        claims.delete_if_ours(deps.cluster, entry, uid=tool_trial.uid)
 
 
-def _own_namespace_going(current: status.TrialStatus, *, deps: Dependencies) -> str | None:
+def _namespaces(current: status.TrialStatus) -> list[status.InventoryEntry]:
+    return [e for e in current.inventory.entries if e.kind == "Namespace" and e.api_version == "v1"]
+
+
+def _own_namespace_going(current: status.TrialStatus, *, deps: Dependencies, uid: str) -> str | None:
     """The namespace this trial created, when it is being deleted or gone (read as the operator)."""
-    for entry in current.inventory.entries:
-        if entry.kind == "Namespace" and entry.api_version == "v1" and entry.created:
-            live = deps.cluster.get("v1", "Namespace", name=entry.name, namespace=None)
-            if live is None or (live.get("metadata") or {}).get("deletionTimestamp"):
-                return entry.name
+    for entry in _namespaces(current):
+        if not entry.created or not entry.uid:
+            continue
+        live = deps.cluster.get("v1", "Namespace", name=entry.name, namespace=None)
+        if live is None:
+            return entry.name
+        if claims.is_recorded_and_ours(live, entry, uid=uid) and (live.get("metadata") or {}).get(
+            "deletionTimestamp"
+        ):
+            return entry.name
     return None

@@ -75,8 +75,8 @@ def _write_finalizers(
 def clean_up(*, body: dict[str, Any], deps: Dependencies, now: datetime) -> CleanupResult:
     """On deletion: remove exactly what the trial installed (inventory, release, its namespace)."""
     current = status.TrialStatus.from_raw(body.get("status"), now=now)
-    if not current.inventory.entries and not current.inventory.release:
-        return CleanupResult(done=True)
+    if not current.inventory.entries and not current.inventory.release and current.run is None:
+        return CleanupResult(done=True)  # never started: nothing can have been created
     try:
         tool_trial = parse.parse_trial(body)
     except errors.SpecError:

@@ -13,7 +13,7 @@ from typing import Any
 
 from toollab import errors, logs
 from toollab.model import parse, status, trial
-from toollab.runner import actions, execute, finalizing, plan, transitions, verdicts
+from toollab.runner import actions, execute, finalizing, plan, transitions, trial_steps, verdicts
 from toollab.runner.deps import Dependencies, Event
 from toollab.runner.outlook import Lane, lane_of
 
@@ -144,6 +144,8 @@ def _perform(
         return execute.perform(action, tool_trial=tool_trial, current=current, deps=deps, now=now)
     except errors.ToollabError as exc:
         current = _remember_release(action, tool_trial, current)
+        made = trial_steps.created_before(exc)  # a step that failed half-way: record what it made
+        current = replace(current, inventory=current.inventory.with_entries(made)) if made else current
         if exc.retryable:
             _log_retry(tool_trial, current, action, exc)
             return execute.Performed(transitions.retrying(current, exc.reason, str(exc), now=now))

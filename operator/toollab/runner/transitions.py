@@ -60,12 +60,15 @@ def start_run(
     )
 
 
-def namespace_ready(current: status.TrialStatus, *, created: bool, now: datetime) -> status.TrialStatus:
-    """The target namespace exists; `created`: this run created it (so cleanup deletes it)."""
+def namespace_ready(
+    current: status.TrialStatus, *, created: bool, now: datetime, uid: str = ""
+) -> status.TrialStatus:
+    """The target namespace exists; `created`: this trial created it, with `uid` (cleanup deletes
+    that very namespace, nothing else)."""
     run = _run(current)
     inventory = current.inventory
     if created:
-        entry = status.InventoryEntry("v1", "Namespace", run.target_namespace, None, created=True)
+        entry = status.InventoryEntry("v1", "Namespace", run.target_namespace, None, created=True, uid=uid)
         inventory = inventory.with_entries((entry,))
     run = replace(
         run,

@@ -15,7 +15,7 @@ from typing import Any
 from toollab import errors
 from toollab.assertions import dialect as dialects
 from toollab.cluster import port
-from toollab.installers import objects
+from toollab.installers import claims, objects
 from toollab.model import status, step, trial
 from toollab.reports import text
 from toollab.suites.core import checking, deleting, resolving
@@ -62,43 +62,96 @@ def build_job(tool_trial: trial.ToolTrial, index: int, run: step.RunSpec) -> dic
 
 
 def perform_parts(
-    cluster: port.Cluster, tool_trial: trial.ToolTrial, index: int, *, pause: Callable[[float], None]
+    cluster: port.Cluster,
+    tool_trial: trial.ToolTrial,
+    index: int,
+    *,
+    pause: Callable[[float], None],
+    namespace_ours: bool = False,
 ) -> tuple[status.InventoryEntry, ...]:
-    """apply, delete, run (in that order), once; returns inventory entries for what it created."""
+    """apply, delete, run (in that order), once; returns inventory entries for what it created.
+
+    When a part fails, the error carries the entries made before it (`created_before(exc)`), so
+    that what the step created is recorded even though the step ends in Error.
+    """
     spec = tool_trial.steps[index]
     namespace = tool_trial.target.namespace
     labels = tool_trial.labels
-    created = [apply_object(cluster, obj, namespace=namespace, labels=labels) for obj in spec.apply]
-    for selector in spec.delete:
-        delete_matching(cluster, selector, namespace=namespace, pause=pause)
-    if spec.run is not None:
-        job = build_job(tool_trial, index, spec.run)
-        created.append(apply_object(cluster, job, namespace=namespace, labels=labels))
+    created: list[status.InventoryEntry] = []
+    try:
+        for obj in spec.apply:  # one by one: what came before a failure is still recorded
+            created.append(apply_object(cluster, obj, namespace=namespace, labels=labels))
+        for selector in spec.delete:
+            allowed = Deletable(tool_trial.uid, namespace if namespace_ours else None)
+            delete_matching(cluster, selector, namespace=namespace, pause=pause, allowed=allowed)
+        if spec.run is not None:
+            job = build_job(tool_trial, index, spec.run)
+            created.append(apply_object(cluster, job, namespace=namespace, labels=labels))
+    except errors.ToollabError as exc:
+        exc.created = (*created_before(exc), *created)
+        raise
     return tuple(created)
+
+
+def created_before(exc: BaseException) -> tuple[status.InventoryEntry, ...]:
+    """The inventory entries a failed `perform_parts` had made before it failed."""
+    return tuple(e for e in getattr(exc, "created", ()) if isinstance(e, status.InventoryEntry))
+
+
+@dataclass(frozen=True)
+class Deletable:
+    """What a step's `delete` may remove: objects with the trial's uid label, and anything in
+    the trial's target namespace when the trial created that namespace."""
+
+    uid: str
+    own_namespace: str | None
+
+    def check(self, target: Mapping[str, Any], ref: port.ObjectRef) -> None:
+        """NotOwned naming the object and its owner, unless the trial may delete it."""
+        if objects.is_owned(target, uid=self.uid):
+            return
+        if self.own_namespace is not None and ref.namespace == self.own_namespace:
+            return
+        raise errors.NotOwned(
+            f"{ref} is not this trial's (owner: {claims.owner_of(target)}); the step may not delete it"
+        )
 
 
 def apply_object(
     cluster: port.Cluster, obj: Mapping[str, Any], *, namespace: str, labels: Mapping[str, str]
 ) -> status.InventoryEntry:
-    """Server-side apply one object with the trial's labels; the entry says whether it existed before."""
+    """Server-side apply one object with the trial's labels, only when it is absent or the trial's
+    own (NotOwned otherwise, the object untouched); the entry records the uid the server gave it."""
     ref = port.ObjectRef.of(obj)
     info = cluster.resource(ref.api_version, ref.kind)
     ns = (ref.namespace or namespace) if info.namespaced else None
-    existed = cluster.get(ref.api_version, ref.kind, name=ref.name, namespace=ns) is not None
-    cluster.apply(objects.with_metadata(obj, labels=labels, namespace=ns), namespace=ns)
-    return status.InventoryEntry(ref.api_version, ref.kind, ref.name, ns, created=not existed)
+    live = cluster.get(ref.api_version, ref.kind, name=ref.name, namespace=ns)
+    what = str(port.ObjectRef(ref.api_version, ref.kind, ref.name, ns))
+    claims.claim(live, uid=labels[trial.LABEL_TRIAL_UID], what=what)
+    body = claims.with_uid_precondition(objects.with_metadata(obj, labels=labels, namespace=ns), live)
+    stored = cluster.apply(body, namespace=ns)
+    return status.InventoryEntry(ref.api_version, ref.kind, ref.name, ns, uid=claims.uid_of(stored))
 
 
 def delete_matching(
-    cluster: port.Cluster, selector: Mapping[str, Any], *, namespace: str, pause: Callable[[float], None]
+    cluster: port.Cluster,
+    selector: Mapping[str, Any],
+    *,
+    namespace: str,
+    pause: Callable[[float], None],
+    allowed: Deletable | None = None,
 ) -> int:
-    """Delete the named object, or every object of the kind with the given labels; wait until gone."""
+    """Delete the named object, or every object of the kind with the given labels; wait until gone.
+    With `allowed`, nothing is deleted unless every target is the trial's to delete."""
     ref = port.ObjectRef.of(selector)
     info = cluster.resource(ref.api_version, ref.kind)
     ns = (ref.namespace or namespace) if info.namespaced else None
     labels = (selector.get("metadata") or {}).get("labels") or None
     targets = deleting.find(cluster, ref.api_version, ref.kind, name=ref.name, namespace=ns, labels=labels)
     refs = [port.ObjectRef(ref.api_version, ref.kind, t["metadata"]["name"], ns) for t in targets]
+    for target, target_ref in zip(targets, refs, strict=True):
+        if allowed is not None:
+            allowed.check(target, target_ref)
     deleting.delete_all(cluster, refs)
     # kuttl: a delete waits until the objects are gone; by uid, so a recovered pod counts as gone
     uids = {r: t["metadata"]["uid"] for r, t in zip(refs, targets, strict=True)}

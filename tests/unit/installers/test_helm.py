@@ -11,7 +11,7 @@ import pytest
 
 from tests.support import fakes
 from toollab import errors
-from toollab.installers import base, helm, objects
+from toollab.installers import base, helm, objects, process
 from toollab.model import records, trial
 
 HELM = "/bin/helm"
@@ -352,6 +352,24 @@ def test_values_from_a_secret_reach_helm_in_a_file_never_in_argv(tmp_path: Path)
     assert not any("hunter2" in arg for argv in runner.calls for arg in argv)
 
 
+def test_a_helm_error_quoting_a_value_from_a_secret_hides_it(tmp_path: Path) -> None:
+    cluster = fakes.FakeCluster()
+    secret = base64.b64encode(b"auth:\n  token: hunter2-secret\n").decode()
+    meta = {"name": "vals", "namespace": "lab"}
+    cluster.add({"apiVersion": "v1", "kind": "Secret", "metadata": meta, "data": {"v": secret}})
+    chart = trial.HelmSource(
+        repo="https://c", chart="agent", values_from=(trial.KeyRef(trial.RefKind.SECRET, "vals", "v"),)
+    )
+    failing = process.Completed(
+        1, "", "Error: values don't meet the schema: auth.token: hunter2-secret is invalid"
+    )
+    runner = happy_runner().reply("upgrade", failing)
+    with pytest.raises(errors.InstallError) as caught:
+        installer(runner, tmp_path, chart).install(make_ctx(cluster))
+    assert "hunter2" not in str(caught.value)
+    assert "the schema: auth.<hidden: from a Secret> is invalid" in str(caught.value)  # its whole line
+
+
 def test_a_missing_values_configmap_is_a_clear_install_error(tmp_path: Path) -> None:
     chart = trial.HelmSource(
         repo="https://c", chart="agent", values_from=(trial.KeyRef(trial.RefKind.CONFIG_MAP, "nope", "v"),)
@@ -363,7 +381,8 @@ def test_a_missing_values_configmap_is_a_clear_install_error(tmp_path: Path) -> 
 def test_uninstall_removes_the_release_then_what_helm_leaves_behind(tmp_path: Path) -> None:
     cluster = fakes.FakeCluster()
     crd = {"apiVersion": "apiextensions.k8s.io/v1", "kind": "CustomResourceDefinition"}
-    cluster.add({**crd, "metadata": {"name": "ours.lab.toollab.dev"}})
+    labelled = {"toollab.dev/trial-uid": "uid-1"}  # as label_created_crds left it
+    cluster.add({**crd, "metadata": {"name": "ours.lab.toollab.dev", "labels": labelled}})
     cluster.add({**crd, "metadata": {"name": "shared.lab.toollab.dev"}})
     inventory = [
         records.InventoryEntry(crd["apiVersion"], crd["kind"], "ours.lab.toollab.dev", created=True),

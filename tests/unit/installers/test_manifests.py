@@ -154,13 +154,21 @@ def test_the_inputs_are_not_mutated() -> None:
     assert repr(DEPLOYMENT) == before
 
 
-def test_pre_existing_objects_are_recorded_as_not_created_and_not_labelled() -> None:
+def test_an_object_that_exists_and_is_not_the_trials_is_a_conflict_and_untouched() -> None:
     cluster = fakes.FakeCluster()
-    cluster.add(obj("ClusterRole", "op", RBAC_API, metadata={"name": "op", "labels": {"team": "a"}}))
-    result = install(cluster, ROLE, DEPLOYMENT)
-    assert {e.kind: e.created for e in result.objects} == {"ClusterRole": False, "Deployment": True}
-    role = cluster.get(RBAC_API, "ClusterRole", name="op", namespace=None)
-    assert role is not None and role["metadata"]["labels"] == {"team": "a"}
+    theirs = {"name": "op", "labels": {"team": "a"}, "annotations": {"meta.helm.sh/release-name": "x"}}
+    cluster.add(obj("ClusterRole", "op", RBAC_API, metadata={**theirs, "uid": "r-1"}))
+    cluster.add(obj("ConfigMap", "cm", metadata={"name": "cm", "namespace": "trial-chaos", "uid": "c-1"}))
+    before = cluster.get(RBAC_API, "ClusterRole", name="op", namespace=None)
+    with pytest.raises(errors.NotOwned, match=r"ClusterRole op exists and is not this trial's \(owner: helm"):
+        install(cluster, ROLE, DEPLOYMENT)
+    assert cluster.get(RBAC_API, "ClusterRole", name="op", namespace=None) == before
+    foreign_cm = obj("ConfigMap", "cm", data={"mine": "1"})
+    with pytest.raises(errors.NotOwned, match="ConfigMap trial-chaos/cm exists") as caught:
+        install(cluster, foreign_cm)
+    assert caught.value.reason == "Conflict" and not caught.value.retryable
+    assert "data" not in (cluster.get("v1", "ConfigMap", name="cm", namespace="trial-chaos") or {})
+    assert cluster.names("Deployment") == []
 
 
 def test_a_retry_recognises_what_the_first_attempt_created() -> None:
@@ -226,28 +234,21 @@ def entry(
     return records.InventoryEntry(api, kind, name, namespace=namespace, created=created)
 
 
-def test_uninstall_deletes_in_reverse_and_spares_what_existed_before() -> None:
+def test_uninstall_deletes_in_reverse_only_the_objects_it_created() -> None:
     cluster = fakes.FakeCluster()
-    inventory = [
-        entry("CustomResourceDefinition", "engines.lab.toollab.dev", None, created=True, api=CRD_API),
-        entry("ClusterRole", "shared", None, created=False, api=RBAC_API),
-        entry("ConfigMap", "theirs", "trial-chaos", created=False),
-        entry("ConfigMap", "elsewhere", "kube-system", created=False),
-        entry("Engine", "demo", "trial-chaos", created=True, api="lab.toollab.dev/v1"),
-    ]
-    for item in inventory:
-        meta = {"name": item.name, **({"namespace": item.namespace} if item.namespace else {})}
-        cluster.scopes.setdefault((item.api_version, item.kind), item.namespace is not None)
-        cluster.add({"apiVersion": item.api_version, "kind": item.kind, "metadata": meta})
-    manifests.ManifestInstaller(trial.ManifestSource()).uninstall(make_ctx(cluster), inventory)
+    created = install(cluster, CRD, obj("ConfigMap", "mine")).objects
+    assert all(entry.uid for entry in created)
+    cluster.add(
+        obj("ConfigMap", "theirs", metadata={"name": "theirs", "namespace": "trial-chaos", "uid": "t"})
+    )
+    forged = [entry("ConfigMap", "theirs", "trial-chaos", created=True)]
+    replaced = records.InventoryEntry("v1", "ConfigMap", "mine", "trial-chaos", uid="an-earlier-one")
+    manifests.ManifestInstaller(trial.ManifestSource()).uninstall(make_ctx(cluster), [*forged, replaced])
+    assert cluster.names("ConfigMap") == ["mine", "theirs"]  # no uid, or not the uid recorded: kept
+    manifests.ManifestInstaller(trial.ManifestSource()).uninstall(make_ctx(cluster), [*created, *forged])
     deleted = [(kind, name) for verb, kind, _, name in cluster.log if verb == "delete"]
-    assert deleted == [
-        ("Engine", "demo"),
-        ("ConfigMap", "theirs"),
-        ("CustomResourceDefinition", "engines.lab.toollab.dev"),
-    ]
-    assert cluster.names("ClusterRole") == ["shared"]
-    assert cluster.names("ConfigMap") == ["elsewhere"]
+    assert deleted == [("ConfigMap", "mine"), ("CustomResourceDefinition", "engines.lab.toollab.dev")]
+    assert cluster.names("ConfigMap") == ["theirs"]
 
 
 def test_uninstall_tolerates_objects_already_gone_and_kinds_no_longer_served() -> None:
@@ -260,13 +261,11 @@ def test_uninstall_tolerates_objects_already_gone_and_kinds_no_longer_served() -
 
 def test_a_refused_write_removes_what_this_attempt_created_and_nothing_else() -> None:
     cluster = fakes.FakeCluster(forbidden={"Deployment"})
-    cluster.add(obj("ConfigMap", "theirs", metadata={"name": "theirs", "namespace": "elsewhere"}))
     mine = obj("ConfigMap", "mine")
-    theirs = obj("ConfigMap", "theirs", metadata={"name": "theirs", "namespace": "elsewhere"})
     with pytest.raises(errors.Forbidden):
-        install(cluster, CRD, mine, theirs, DEPLOYMENT)
+        install(cluster, CRD, mine, DEPLOYMENT)
     assert cluster.names("CustomResourceDefinition") == []
-    assert cluster.names("ConfigMap") == ["theirs"]
+    assert cluster.names("ConfigMap") == []
 
 
 def test_a_retryable_failure_keeps_what_was_applied_for_the_next_attempt() -> None:

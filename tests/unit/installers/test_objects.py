@@ -10,7 +10,7 @@ import pytest
 from tests.support import fakes
 from toollab import errors
 from toollab.installers import objects, process
-from toollab.model import records, trial
+from toollab.model import trial
 
 
 def test_parse_objects_skips_empty_documents_and_flattens_lists() -> None:
@@ -104,21 +104,6 @@ def test_with_metadata_copies_and_sets_labels_and_namespace() -> None:
     body = objects.with_metadata(original, labels={"t": "1"}, namespace=None)
     assert body["metadata"] == {"name": "a", "labels": {"k": "v", "t": "1"}}
     assert original["metadata"] == {"name": "a", "namespace": "x", "labels": {"k": "v"}}
-
-
-@pytest.mark.parametrize(
-    ("namespace", "created", "deleted"),
-    [
-        (None, True, True),  # a cluster-scoped object we created
-        (None, False, False),  # a shared one that existed before: never
-        ("trial-x", False, True),  # the trial's own target namespace
-        ("kube-system", False, False),  # someone else's namespace
-        ("kube-system", True, True),  # but ours there
-    ],
-)
-def test_should_delete(namespace: str | None, created: bool, deleted: bool) -> None:
-    entry = records.InventoryEntry("v1", "ConfigMap", "c", namespace=namespace, created=created)
-    assert objects.should_delete(entry, target_namespace="trial-x") is deleted
 
 
 def test_process_failure_message_has_the_first_stderr_lines_only() -> None:
