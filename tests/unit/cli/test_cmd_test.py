@@ -100,13 +100,11 @@ def test_no_test_dirs_is_a_usage_error(tmp_path: Path, monkeypatch: pytest.Monke
     ("files", "argv", "message"),
     [
         ({}, ["missing"], "missing: test directory not found"),
-        ({"t/c/00-a.yaml": "a: [1,\n"}, ["t"], "00-a.yaml: line"),
-        ({"t/c/00-a.gotmpl.yaml": "x: '{{ .Vars.who }}'\n"}, ["t"], "'who' is not set"),
-        (
-            {"t/c/00-a.yaml": "apiVersion: kuttl.dev/v1beta1\nkind: TestAssert\n"},
-            ["t"],
-            "belongs in an assert file",
-        ),
+        ({"t/README.md": "no cases here\n"}, ["t"], "no test case found in t: a test case is a folder"),
+        ({"t/c/00-a.yaml": ""}, ["t", "--test", "nope"], "no test case named nope in t"),
+        ({"t/c/00-a.yaml": ""}, ["t", "--start-kind"], "--start-kind: toollab does not start clusters"),
+        ({"t/c/00-a.yaml": ""}, ["t", "--kind-config", "k.yaml"], "use make cluster"),
+        ({"t/c/00-a.yaml": ""}, ["t", "--test-run-labels", "a"], "--test-run-labels 'a': expected KEY=VALUE"),
         ({"t/c/00-a.yaml": ""}, ["t", "--template-var", "oops"], "expected NAME=VALUE"),
         (
             {"kuttl-test.yaml": "apiVersion: kuttl.dev/v1beta1\nkind: TestSuite\nreportFormat: html\n"},

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from toollab import errors
-from toollab.suites.kuttl import loading, model
+from toollab.suites.kuttl import collecting, loading, model
 
 CM = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {name}\n"
 STEP = "apiVersion: kuttl.dev/v1beta1\nkind: TestStep\n"
@@ -44,7 +44,7 @@ def test_steps_are_grouped_by_integer_index_and_typed_by_name(tmp_path: Path) ->
             },
         )
     )
-    assert [step.label for step in case.steps] == ["1-b", "2-", "10-last"]
+    assert [step.label for step in case.steps] == ["1-b", "2", "10-last"]
     first = case.steps[0]
     assert names(first.apply) == ["b", "a"]  # name order: "01-b.yaml" < "1-a.yaml"
     assert (names(first.asserts), names(first.errors)) == (["a"], ["gone"])
@@ -217,9 +217,9 @@ def test_a_missing_path_is_an_input_error(tmp_path: Path) -> None:
 def test_find_cases_lists_subdirectories_in_order(tmp_path: Path) -> None:
     write(tmp_path / "t", {"b/00-a.yaml": "", "a/00-a.yaml": "", "file.yaml": ""})
     suite = model.Suite(test_dirs=("t",), base_dir=tmp_path)
-    assert [(d, p.name) for d, p in loading.find_cases(suite)] == [("t", "a"), ("t", "b")]
+    assert [(d, p.name) for d, p in collecting.find_cases(suite)] == [("t", "a"), ("t", "b")]
     with pytest.raises(errors.InputError, match="missing: test directory not found"):
-        loading.find_cases(model.Suite(test_dirs=("missing",), base_dir=tmp_path))
+        collecting.find_cases(model.Suite(test_dirs=("missing",), base_dir=tmp_path))
 
 
 def test_our_basic_suite_loads() -> None:
@@ -227,7 +227,7 @@ def test_our_basic_suite_loads() -> None:
     suite = loading.load_suite(root)
     cases = {
         case_dir.name: loading.load_case(case_dir, namespace="ns")
-        for _, case_dir in loading.find_cases(suite)
+        for _, case_dir in collecting.find_cases(suite)
     }
     assert sorted(cases) == ["cluster-scoped", "configmaps", "workloads"]
     assert [s.label for s in cases["configmaps"].steps] == ["0-create", "1-update", "2-delete", "3-extra"]
