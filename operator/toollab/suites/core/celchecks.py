@@ -6,6 +6,7 @@ each round reads the referenced objects through the `Cluster` protocol and evalu
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -23,9 +24,11 @@ class ResourceRef:
     name: str
     ref: str
     namespace: str = ""  # empty: the test namespace (ignored for cluster-scoped kinds)
+    labels: tuple[tuple[str, str], ...] = ()  # no name: the list of objects with these labels
 
     def __str__(self) -> str:
-        where = f"{self.namespace}/{self.name}" if self.namespace else self.name
+        what = self.name or ",".join(f"{k}={v}" for k, v in self.labels) or "(all)"
+        where = f"{self.namespace}/{what}" if self.namespace else what
         return f"{self.api_version}/{self.kind} {where} (as {self.ref})"
 
 
@@ -98,6 +101,12 @@ def compile_checks(
     )
 
 
+@functools.lru_cache(maxsize=256)
+def compile_cached(refs: tuple[ResourceRef, ...], all_of: tuple[str, ...], *, where: str) -> CelChecks:
+    """`compile_checks` for ToolTrial steps (`cel`, all must hold), once per distinct step."""
+    return compile_checks(refs, all_of=all_of, where=where, keys=("cel", "cel"))
+
+
 def evaluate(cluster: port.Cluster, checks: CelChecks, *, namespace: str) -> list[str]:
     """One round: read the refs, evaluate; the failures (empty when the checks hold)."""
     bindings: dict[str, Any] = {}
@@ -119,9 +128,12 @@ def evaluate(cluster: port.Cluster, checks: CelChecks, *, namespace: str) -> lis
     return failures
 
 
-def _read(cluster: port.Cluster, ref: ResourceRef, *, namespace: str) -> dict[str, Any] | None:
+def _read(cluster: port.Cluster, ref: ResourceRef, *, namespace: str) -> Any:
+    """The named object (None when absent), or the list of objects matching the labels."""
     info = cluster.resource(ref.api_version, ref.kind)
     where = (ref.namespace or namespace) if info.namespaced else None
+    if not ref.name:
+        return cluster.list(ref.api_version, ref.kind, namespace=where, labels=dict(ref.labels) or None)
     return cluster.get(ref.api_version, ref.kind, name=ref.name, namespace=where)
 
 
@@ -142,4 +154,4 @@ def _go_value(value: Any) -> str:
     return str(value)
 
 
-__all__ = ["CelChecks", "ResourceRef", "compile_checks", "evaluate", "parse_ref"]
+__all__ = ["CelChecks", "ResourceRef", "compile_cached", "compile_checks", "evaluate", "parse_ref"]
