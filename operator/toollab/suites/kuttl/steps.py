@@ -20,7 +20,8 @@ from toollab.suites.core import celchecks, checking, deleting, polling
 from toollab.suites.kuttl import commands, model
 
 OUTPUT_TAIL = 20  # lines of a failed command's output kept in the failure text
-DELETE_POLL = 0.25  # seconds between checks while waiting for deletions
+DELETE_POLL = 0.1  # seconds between checks while waiting for deletions (kuttl: 100 ms)
+FIRST_POLL = 0.1  # seconds to the second round of checks; the gap doubles up to kuttl's 1 s
 
 
 @dataclass(frozen=True)
@@ -65,7 +66,11 @@ def run_step(step: model.Step, env: StepEnv) -> StepRun:
     timeout = step_timeout(step, env)
     deadline = env.clock() + timeout  # kuttl: the deadline starts after apply
     outcome, attempts = polling.poll(
-        lambda: check_once(step, env, deadline=deadline), timeout=timeout, clock=env.clock, sleep=env.sleep
+        lambda: check_once(step, env, deadline=deadline),
+        timeout=timeout,
+        clock=env.clock,
+        sleep=env.sleep,
+        first_interval=FIRST_POLL,
     )
     if outcome.passed:
         return StepRun(passed=True, created=created, attempts=attempts, output=_outputs(results))

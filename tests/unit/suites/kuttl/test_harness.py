@@ -91,7 +91,7 @@ def test_the_first_failing_step_ends_the_case_and_later_steps_are_skipped(
     assert statuses(result) == [("step 0-create", "failed"), ("step 1-never", "skipped")]
     failed = result.cases[0].steps[0]
     assert "data.color" in failed.message and 'expected "red", got "blue"' in failed.text
-    assert failed.attempts == 4  # rounds 1 s apart over the 3 s deadline, plus one at the deadline
+    assert failed.attempts == 7  # rounds at 0, 0.1, 0.3, 0.7, 1.5, 2.5 s, and one at the 3 s deadline
     assert result.cases[0].steps[1].message == "not run: step 0-create failed"
     assert "create ConfigMap never" not in cluster.log
 
@@ -266,7 +266,7 @@ def test_assert_commands_run_every_round_with_the_remaining_time(
     step = model.Step(0, "s", assert_commands=(model.Command(command="check"),), timeout=10)
     result = run(cluster, clock, case(step))
     assert result.passed and result.cases[0].steps[0].attempts == 3
-    assert calls == [10, 9, 8]
+    assert calls == [10, 9, 9]  # whole seconds left at rounds 0, 0.1 and 0.3 s
 
 
 def test_failing_step_commands_fail_the_step_before_apply(
