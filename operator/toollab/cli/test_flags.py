@@ -66,6 +66,7 @@ CLUSTER_FLAGS = (
     "--kind-context",
     "--kind-nodecache",
     "--skip-cluster-delete",
+    "--control-plane-config",
     "--attach-control-plane-output",
 )
 
