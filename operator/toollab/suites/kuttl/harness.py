@@ -135,8 +135,7 @@ def run_steps(case: model.TestCase, *, suite: model.Suite, runtime: Runtime) -> 
         if failed_label:
             step_results.append(_skipped(step, runtime, after=failed_label))
             continue
-        cluster = _cluster_for(step, runtime)
-        outcome, step_result = _run_step(case, step, suite, dataclasses.replace(runtime, cluster=cluster))
+        outcome, step_result, cluster = _run_step(case, step, suite, runtime)
         created += [(cluster, ref) for ref in outcome.created]
         step_results.append(step_result)
         failed_label = "" if outcome.passed else step_result.name
@@ -178,20 +177,13 @@ def _cluster_for(step: model.Step, runtime: Runtime) -> port.Cluster:
 
 def _run_step(
     case: model.TestCase, step: model.Step, suite: model.Suite, runtime: Runtime
-) -> tuple[steps.StepRun, results.StepResult]:
-    env = steps.StepEnv(
-        cluster=runtime.cluster,
-        namespace=case.namespace,
-        case_dir=case.dir,
-        kubeconfig=step.kubeconfig or runtime.kubeconfig,
-        suite_timeout=suite.timeout,
-        clock=runtime.clock,
-        sleep=runtime.sleep,
-        verbose=runtime.verbose,
-    )
+) -> tuple[steps.StepRun, results.StepResult, port.Cluster]:
+    """Run one step against its cluster: the outcome, its result, and that cluster."""
+    cluster = runtime.cluster
     started, t0 = runtime.now(), runtime.clock()
     try:
-        outcome = steps.run_step(step, env)
+        cluster = _cluster_for(step, runtime)
+        outcome = steps.run_step(step, _step_env(case, step, suite, runtime, cluster))
     except errors.ToollabError as exc:  # e.g. a step's own kubeconfig that cannot be read
         outcome = steps.StepRun(passed=False, message=str(exc), text=str(exc), display=str(exc))
     status = results.Status.PASSED if outcome.passed else results.Status.FAILED
@@ -206,12 +198,24 @@ def _run_step(
         text=outcome.text,
         attempts=outcome.attempts,
     )
-    runtime.emit(
-        step_block(
-            case.name, result, display=outcome.display, output=outcome.output if runtime.verbose else ()
-        )
+    output = outcome.output if runtime.verbose else ()
+    runtime.emit(step_block(case.name, result, display=outcome.display, output=output))
+    return outcome, result, cluster
+
+
+def _step_env(
+    case: model.TestCase, step: model.Step, suite: model.Suite, runtime: Runtime, cluster: port.Cluster
+) -> steps.StepEnv:
+    return steps.StepEnv(
+        cluster=cluster,
+        namespace=case.namespace,
+        case_dir=case.dir,
+        kubeconfig=step.kubeconfig or runtime.kubeconfig,
+        suite_timeout=suite.timeout,
+        clock=runtime.clock,
+        sleep=runtime.sleep,
+        verbose=runtime.verbose,
     )
-    return outcome, result
 
 
 def step_block(case: str, step: results.StepResult, *, display: str = "", output: Sequence[str] = ()) -> str:
