@@ -177,3 +177,17 @@ def test_config_may_be_a_chainsaw_configuration_and_flags_win(tmp_path: Path) ->
     assert (flagged.namespace, flagged.skip_delete) == ("flag", True)
     suite = cmd_test.build_suite(parse("--config", str(config)), allow_empty=True)
     assert suite.test_dirs == ()
+
+
+def test_config_dev_null_means_the_defaults(suite_dir: Path) -> None:
+    suite = cmd_test.build_suite(parse("--config", "/dev/null", str(suite_dir / "cases")))
+    assert suite.test_dirs == (str(suite_dir / "cases"),)
+    assert (suite.timeout, suite.report_format) == (model.DEFAULT_TIMEOUT, None)
+
+
+def test_new_flags_reach_the_suite(tmp_path: Path) -> None:
+    args = parse("t", "--test", "a", "--test", "b", "--test-run-labels", "x=1, y=two", "--crd-dir", "crds")
+    suite = cmd_test.build_suite(args)
+    assert suite.test_names == ("a", "b")
+    assert dict(suite.run_labels) == {"x": "1", "y": "two"}
+    assert suite.crd_dir == str(Path("crds").absolute())

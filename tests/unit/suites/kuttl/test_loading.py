@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 from pathlib import Path
 
 import pytest
@@ -233,3 +234,44 @@ def test_our_basic_suite_loads() -> None:
     assert [s.label for s in cases["configmaps"].steps] == ["0-create", "1-update", "2-delete", "3-extra"]
     assert cases["configmaps"].steps[2].delete and not cases["configmaps"].warnings
     assert cases["workloads"].steps[2].asserts[0]["data"] == {"namespace": "ns"}
+
+
+def test_a_test_dir_that_is_itself_a_case_is_that_case(tmp_path: Path) -> None:
+    write(tmp_path / "t" / "solo", {"00-create.yaml": "", "README.md": ""})
+    suite = model.Suite(test_dirs=("t/solo",), base_dir=tmp_path)
+    assert [(d, p.name) for d, p in collecting.find_cases(suite)] == [("t", "solo")]
+
+
+def test_test_names_select_cases(tmp_path: Path) -> None:
+    write(tmp_path / "t", {"a/00-a.yaml": "", "b/00-a.yaml": "", "c/00-a.yaml": ""})
+    suite = model.Suite(test_dirs=("t",), base_dir=tmp_path, test_names=("c", "a"))
+    assert [p.name for _, p in collecting.find_cases(suite)] == ["a", "c"]
+
+
+def test_a_case_that_cannot_load_keeps_its_error_and_the_others_load(tmp_path: Path) -> None:
+    write(
+        tmp_path / "t",
+        {
+            "bad/00-a.yaml": "a: [1,\n",
+            "empty/notes.txt": "",
+            "chainsaw/00-test.yaml": "apiVersion: chainsaw.kyverno.io/v1alpha1\nkind: Test\n",
+            "cel/00-assert.yaml": "apiVersion: kuttl.dev/v1beta1\nkind: TestAssert\n"
+            "assertAll: [{celExpr: 'nope.x'}]\n",
+            "good/00-a.yaml": "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: x}\n",
+        },
+    )
+    suite = model.Suite(test_dirs=("t",), base_dir=tmp_path)
+    cases = {c.name: c for c in collecting.load_cases(suite, variables={}, rng=random.Random(1))}
+    assert cases["good"].load_error == "" and len(cases["good"].steps) == 1
+    assert "00-a.yaml" in cases["bad"].load_error
+    assert "no step files" in cases["empty"].load_error
+    assert "a Chainsaw Test, not a KUTTL step" in cases["chainsaw"].load_error
+    assert "assertAll[0]: CEL expression 'nope.x': undeclared reference to 'nope'" in cases["cel"].load_error
+
+
+def test_a_step_kubeconfig_is_relative_to_the_case(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("CFG_DIR", "configs")
+    step = "apiVersion: kuttl.dev/v1beta1\nkind: TestStep\nkubeconfig: $CFG_DIR/k.yaml\ncontext: east\n"
+    write(tmp_path / "c", {"00-step.yaml": step})
+    loaded = loading.load_case(tmp_path / "c", namespace="ns").steps[0]
+    assert (loaded.kubeconfig, loaded.context) == (str(tmp_path / "c" / "configs" / "k.yaml"), "east")
