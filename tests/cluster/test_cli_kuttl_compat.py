@@ -33,9 +33,13 @@ def toollab_test(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, s
     return status, captured.out, captured.err
 
 
+# the step fails after 2 s; the suite timeout (15 s) leaves room for a namespace to go (~5 s here)
+QUICK = "apiVersion: kuttl.dev/v1beta1\nkind: TestAssert\ntimeout: 2\n---\n"
+
+
 def cm(name: str, **data: str) -> str:
-    body = {"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": name}, "data": data}
-    return yaml.safe_dump(body)
+    body: dict[str, Any] = {"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": name}}
+    return yaml.safe_dump({**body, "data": data} if data else body)
 
 
 DEPLOYMENT = """\
@@ -110,7 +114,7 @@ def test_a_case_that_cannot_be_loaded_fails_and_the_others_run(
             "t/good/00-assert.yaml": cm("fine", a="b"),
         },
     )
-    status, out, _ = toollab_test(capsys, str(tmp_path / "t"), "--timeout", "5")
+    status, out, _ = toollab_test(capsys, str(tmp_path / "t"), "--timeout", "15")
     assert status == 1
     assert re.search(r"^good  PASSED", out, re.MULTILINE)
     assert re.search(r"^broken  load  failed\n    .*00-create\.yaml", out, re.MULTILINE)
@@ -161,7 +165,7 @@ def test_cel_assert_all_and_any_over_resource_refs(
     assert "failed to get referenced resource v1/ConfigMap sizes (as sizes): not found" in out
     root = ET.parse(tmp_path / "kuttl-report.xml").getroot()
     holds = next(s for s in root.iter("testsuite") if s.get("name") == "holds")
-    assert [(c.get("name"), c.get("assertions")) for c in holds.iter("testcase")] == [("step 0", "4")]
+    assert [(c.get("name"), c.get("assertions")) for c in holds.iter("testcase")] == [("step 0-create", "4")]
 
 
 def test_sprig_functions_in_gotmpl_steps(
@@ -174,7 +178,7 @@ def test_sprig_functions_in_gotmpl_steps(
       name: {{ .Vars.app | default "web" | lower }}
     data:
       shout: {{ "hello" | upper | quote }}
-      {{- range $i, $tier := splitList "," .Vars.tiers }}
+      {{- range $i, $tier := splitList ";" .Vars.tiers }}
       tier{{ $i }}: {{ $tier | trim }}
       {{- end }}
       ns-prefix: {{ trunc 6 .Namespace }}
@@ -189,7 +193,7 @@ def test_sprig_functions_in_gotmpl_steps(
         },
     )
     status, out, _ = toollab_test(
-        capsys, str(tmp_path / "t"), "--template-var", "app=SHOP", "--template-var", "tiers=front, back"
+        capsys, str(tmp_path / "t"), "--template-var", "app=SHOP", "--template-var", "tiers=front; back"
     )
     assert status == 0, out
 
@@ -280,7 +284,7 @@ def test_a_step_talks_to_the_cluster_of_its_own_kubeconfig(
             "t/nowhere/00-create.yaml": step.format("nowhere.kubeconfig") + cm("never"),
         },
     )
-    status, out, _ = toollab_test(capsys, str(tmp_path / "t"), "--timeout", "3")
+    status, out, _ = toollab_test(capsys, str(tmp_path / "t"), "--timeout", "15")
     assert status == 1
     assert re.search(r"^same  PASSED", out, re.MULTILINE)
     assert re.search(r"^nowhere  setup  failed\n    failed to create test namespace", out, re.MULTILINE)
@@ -302,11 +306,11 @@ def test_reports_tell_same_named_cases_apart_and_keep_the_step_name(
         tmp_path,
         {
             "one/same/00-create.yaml": cm("x"),
-            "two/same/00-assert.yaml": cm("x", wrong="value"),
+            "two/same/00-assert.yaml": QUICK + cm("x", wrong="value"),
             "two/same/01-later.yaml": cm("y"),
         },
     )
-    argv = [str(tmp_path / "one"), str(tmp_path / "two"), "--timeout", "2", "--report", "junit"]
+    argv = [str(tmp_path / "one"), str(tmp_path / "two"), "--timeout", "15", "--report", "junit"]
     status, out, _ = toollab_test(capsys, *argv, "--artifacts-dir", str(tmp_path))
     assert status == 1
     assert re.search(r"^same  PASSED", out, re.M) and re.search(r"^same#01  FAILED", out, re.M)
