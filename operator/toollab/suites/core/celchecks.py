@@ -40,6 +40,7 @@ class CelChecks:
     all_of: tuple[cel.Program, ...] = ()
     any_of: tuple[cel.Program, ...] = ()
     sources: tuple[str, ...] = field(default=())
+    keys: tuple[str, str] = ("assertAll", "assertAny")  # what the user calls the two lists
 
     @property
     def count(self) -> int:
@@ -98,6 +99,7 @@ def compile_checks(
         all_of=build(all_of, keys[0]),
         any_of=build(any_of, keys[1]),
         sources=(*all_of, *any_of),
+        keys=keys,
     )
 
 
@@ -122,9 +124,9 @@ def evaluate(cluster: port.Cluster, checks: CelChecks, *, namespace: str) -> lis
     any_failures = [problem for program in checks.any_of if (problem := _judge(program, bindings))]
     failures = []
     if checks.any_of and len(any_failures) == len(checks.any_of):
-        failures.append("no assertAny expression evaluated to true: " + "; ".join(any_failures))
+        failures.append(f"no {checks.keys[1]} expression evaluated to true: " + "; ".join(any_failures))
     if all_failures:
-        failures.append("not all assertAll expressions evaluated to true: " + "; ".join(all_failures))
+        failures.append(f"not all {checks.keys[0]} expressions evaluated to true: " + "; ".join(all_failures))
     return failures
 
 
