@@ -18,8 +18,9 @@ KUTTL_MODULE = "github.com/kudobuilder/kuttl"
 def build_kuttl(log: Path) -> None:
     """kubectl-kuttl at its pin, version-stamped: `go install`, else a build from the module cache.
 
-    When the module proxy cannot be asked (offline, or it refuses the version list), a throwaway
-    module that requires kuttl builds it from whatever the Go module cache already holds.
+    When `go install` cannot list kuttl's versions (the proxy refuses the list), a throwaway module
+    that requires kuttl at its pin builds it: exact versions only, from the proxy, else (offline)
+    from whatever the Go module cache already holds.
     """
     stamp = f"-ldflags=-s -w -X {KUTTL_MODULE}/pkg/version.gitVersion=v{pins.KUTTL}"
     target = f"{KUTTL_MODULE}/cmd/kubectl-kuttl"
@@ -40,14 +41,14 @@ def build_kuttl(log: Path) -> None:
         f"module toollab.local/kuttlbuild\n\ngo {pins.GO_DIRECTIVE}\n\nrequire {KUTTL_MODULE} v{pins.KUTTL}\n"
     )
     (work / "tools.go").write_text(build.tools_go([target]))
-    offline = {**gobin, "GOFLAGS": "-mod=mod", "GOPROXY": "off"}
-    build.run_go(["mod", "tidy"], cwd=work, log=log, extra_env=offline)
-    build.run_go(
-        ["build", "-trimpath", stamp, "-o", str(pins.bin_dir() / "kubectl-kuttl"), target],
-        cwd=work,
-        log=log,
-        extra_env=offline,
-    )
+    env = {**gobin, "GOFLAGS": "-mod=mod"}
+    try:
+        build.run_go(["mod", "tidy"], cwd=work, log=log, extra_env=env)
+    except build.BuildError:
+        env["GOPROXY"] = "off"
+        build.run_go(["mod", "tidy"], cwd=work, log=log, extra_env=env)
+    output = str(pins.bin_dir() / "kubectl-kuttl")
+    build.run_go(["build", "-trimpath", stamp, "-o", output, target], cwd=work, log=log, extra_env=env)
 
 
 def build_bench_tools() -> int:
