@@ -22,7 +22,7 @@ def build_kuttl(log: Path) -> None:
     that requires kuttl at its pin builds it: exact versions only, from the proxy, else (offline)
     from whatever the Go module cache already holds.
     """
-    stamp = f"-ldflags=-s -w -X {KUTTL_MODULE}/pkg/version.gitVersion=v{pins.KUTTL}"
+    stamp = f"-ldflags=-s -w -X {KUTTL_MODULE}/internal/version.gitVersion=v{pins.KUTTL}"
     target = f"{KUTTL_MODULE}/cmd/kubectl-kuttl"
     gobin = {"GOBIN": str(pins.bin_dir())}
     try:
