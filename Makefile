@@ -9,7 +9,7 @@ PYTEST := $(VENV)/bin/pytest
 export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
 export KUBECONFIG ?= $(CURDIR)/.run/kubeconfig
 
-.PHONY: help dev check lint format typecheck layers tools cluster cluster-down cluster-status env crds \
+.PHONY: help dev check lint format typecheck layers tools tools-bench cluster cluster-down cluster-status env crds \
         test test-unit test-cluster test-e2e run demo demo-down bench image chart kind-up kind-down clean
 
 help: ## list the targets
@@ -42,6 +42,9 @@ check: lint typecheck layers ## lint + typecheck + layers
 
 tools: ## build etcd, kube-apiserver, controller-manager, scheduler, kwok, helm and kube-score into ~/.cache/toollab
 	$(PYSTD) tools
+
+tools-bench: ## build kubectl-kuttl (pinned) into the tools cache, for make bench (optional)
+	$(PYSTD) tools-bench
 
 cluster: tools ## start the local control plane with 3 kwok nodes (no-op when it is up)
 	$(PYSTD) up
@@ -80,6 +83,7 @@ bench: dev cluster ## benchmarks that print figures
 	$(PY) bench/bench_matcher.py
 	$(PY) bench/bench_suite.py
 	$(PY) bench/bench_operator.py
+	$(PY) bench/bench_kuttl.py
 
 PIN = PYTHONPATH=operator python3 -c 'from toollab.localcluster import pins; print(pins.$(1))'
 # Docker, else Podman (override: make image CONTAINER=podman); IMAGE is the tag built

@@ -27,10 +27,10 @@ def test_basic_suite_passes_writes_junit_and_cleans_up(
     assert re.search(r"^workloads  step 1-job  passed  \d+\.\ds$", out, re.MULTILINE)
     root = ET.parse(tmp_path / "kuttl-report.xml").getroot()
     assert (root.get("tests"), root.get("failures"), root.get("skipped")) == (
-        "11",
+        "8",
         "0",
         "0",
-    )  # 3 setups + 8 steps
+    )  # 8 steps, no setup pseudo-testcases
     namespaces = re.findall(r"setup  namespace (kuttl-\S+)", out)
     assert len(namespaces) == 3
     for name in namespaces:  # deleted and gone before `toollab test` returns
@@ -51,7 +51,7 @@ def test_failing_suite_reports_the_field_on_the_failing_step(
     assert status == 1
     assert 'data.color: expected "red", got "blue"' in out
     tree = json.loads((tmp_path / "kuttl-report.json").read_text())
-    assert (tree["tests"], tree["failures"], tree["skipped"]) == (5, 1, 1)
+    assert (tree["tests"], tree["failures"], tree["skipped"]) == (3, 1, 1)  # steps only, no setups
     cases = {case["name"]: case for case in tree["testsuite"][0]["testsuite"]}
     steps = {step["name"]: step for step in cases["wrong-value"]["testcase"]}
     assert steps["step 0-create"]["failure"]["message"].endswith(

@@ -178,3 +178,31 @@ def test_chainsaw_steps_judge_with_expressions_and_stop_at_an_evaluation_error(
         [typed] = status["steps"]
         assert (typed["phase"], typed["attempts"]) == ("Failed", 1), status
         assert "spec.replicas: types are not comparable" in typed["message"]
+
+
+def test_cel_steps_count_compare_and_fail_naming_the_expression(
+    operator: Any, kube: Any, namespace: str, trial_status: Any
+) -> None:
+    refs = [
+        {"ref": "web", "apiVersion": "apps/v1", "kind": "Deployment", "name": "web"},
+        {"ref": "pods", "apiVersion": "v1", "kind": "Pod", "labels": LABELS},
+    ]
+    body = trials.tool_trial(
+        "cel",
+        namespace,
+        source=trials.manifests(trials.deployment("web", labels=LABELS, replicas=2)),
+        steps=[
+            trials.step(
+                "counted", refs=refs, cel=["size(pods) == web.spec.replicas", "web.status.readyReplicas >= 2"]
+            ),
+            trials.step("too-many", refs=refs, cel=["size(pods) > 5"], timeout="3s"),
+        ],
+        target=f"{namespace}-cel",
+    )
+    with trials.created(kube, body):
+        status = trials.wait_phase(trial_status, "cel", namespace, "Passed", "Failed", "Error", timeout=60)
+        assert [s["phase"] for s in status["steps"]] == ["Passed", "Failed"], status
+        assert (
+            "not all cel expressions evaluated to true: expression 'size(pods) > 5' evaluated to 'false'"
+            in (status["steps"][1]["message"])
+        )

@@ -129,7 +129,7 @@ def rules(path: str) -> list[str]:
         ("spec.tool.manifests", "needs at least one of inline, urls or configMapRef"),
         ("spec.tool.helm.valuesFrom[]", "set exactly one of configMapRef or secretRef"),
         ("spec.steps", "step names must be unique"),
-        ("spec.steps[]", "step has nothing to do (need one of apply, assert, errors, delete, run)"),
+        ("spec.steps[]", "step has nothing to do (need one of apply, assert, errors, delete, run, cel)"),
         (
             "",
             "the default target namespace trial-<metadata.name> is not a valid namespace name;"

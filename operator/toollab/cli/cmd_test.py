@@ -10,14 +10,17 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import os
 import random
 import sys
+import threading
 import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from toollab import errors
-from toollab.cli import connect, main
+from toollab.cli import connect, main, test_flags
+from toollab.cli.test_flags import add_arguments, apply_flags, parse_template_vars
 
 if TYPE_CHECKING:  # imported for real inside `run`, to keep `toollab --help` fast
     from toollab.cluster import kube
@@ -27,42 +30,12 @@ if TYPE_CHECKING:  # imported for real inside `run`, to keep `toollab --help` fa
 from toollab.suites.kuttl import model
 
 
-def add_arguments(parser: argparse.ArgumentParser) -> None:
-    """kuttl's `test` flags that make sense against an existing cluster."""
-    parser.add_argument("dirs", nargs="*", metavar="DIR", help="test dirs, or a dir holding kuttl-test.yaml")
-    parser.add_argument(
-        "--config",
-        metavar="FILE",
-        help="a kuttl-test.yaml TestSuite (paths relative to here), or a Chainsaw Configuration",
-    )
-    parser.add_argument("--timeout", type=_positive, metavar="S", help="seconds per step (default 30)")
-    parser.add_argument("--parallel", type=_positive, metavar="N", help="test cases at once (default 8)")
-    parser.add_argument("--namespace", metavar="NS", help="use this namespace for every test case")
-    parser.add_argument("--skip-delete", action="store_true", help="keep namespaces and objects afterwards")
-    parser.add_argument("--report", choices=["junit", "xml", "json"], type=str.lower, help="write a report")
-    parser.add_argument("--report-name", metavar="NAME", help="report file name (default kuttl-report)")
-    parser.add_argument(
-        "--report-granularity",
-        choices=["step", "test", "operation"],
-        help="a testcase per step (default), per test, or per Chainsaw operation",
-    )
-    parser.add_argument("--artifacts-dir", metavar="DIR", help="where the report goes (default: here)")
-    parser.add_argument(
-        "--template-var",
-        action="append",
-        default=[],
-        metavar="K=V",
-        help="a value for {{ .Vars.K }} (repeatable)",
-    )
-    parser.add_argument("-v", "--verbose", action="store_true", help="full failure text and command output")
-    connect.add_arguments(parser)
-
-
 def run(args: argparse.Namespace) -> int:
     """Load every KUTTL case and Chainsaw test, run them, write the report; the exit status."""
     from toollab.cli import chainsaw_tests
     from toollab.suites.kuttl import harness
 
+    test_flags.refuse_cluster_flags(args)
     try:
         tests = chainsaw_tests.load(args.dirs)
         chainsaw_config = chainsaw_tests.is_configuration(args.config)
@@ -73,12 +46,15 @@ def run(args: argparse.Namespace) -> int:
         cases = harness.load_cases(suite, variables=variables, rng=random.Random())
     except (errors.InputError, errors.SpecError) as exc:
         raise main.UsageError(connect.one_line(exc)) from exc
+    if not cases and not tests:
+        raise main.UsageError(nothing_found(suite))
     if tests and not cases and suite.report_name == model.Suite(test_dirs=()).report_name:
         suite = dataclasses.replace(suite, report_name=chainsaw_tests.REPORT_NAME)
     _warn([*suite.warnings, *(w for case in cases for w in case.warnings)])
     if args.verbose:
         _warn([note for case in cases for note in case.notes], prefix="note")
     cluster = connect.live_cluster(args.kubeconfig, args.context)
+    others = Connections()
     runtime = harness.Runtime(
         cluster=cluster,
         emit=lambda line: print(line, flush=True),
@@ -86,6 +62,7 @@ def run(args: argparse.Namespace) -> int:
         sleep=time.sleep,
         kubeconfig=connect.child_kubeconfig(args.kubeconfig, args.context),
         verbose=args.verbose,
+        connect=others.open,
     )
     try:
         result = _run_both(suite, cases, tests, args=args, runtime=runtime, cluster=cluster)
@@ -93,6 +70,7 @@ def run(args: argparse.Namespace) -> int:
         raise main.UsageError(connect.one_line(exc)) from exc
     finally:
         connect.close(cluster)
+        others.close()
     try:
         path = harness.write_report(result, suite)
     except errors.InputError as exc:
@@ -129,6 +107,39 @@ def _run_both(
     return result
 
 
+class Connections:
+    """Clusters of TestStep.kubeconfig files, opened once per (kubeconfig, context), closed at the end."""
+
+    def __init__(self) -> None:
+        self._open: dict[tuple[str, str], Any] = {}
+        self._lock = threading.Lock()
+
+    def open(self, path: str, context: str) -> Any:
+        """The cluster of a step's kubeconfig; ToollabError when it cannot be read."""
+        with self._lock:
+            if (path, context) not in self._open:
+                if not Path(path).is_file():
+                    raise errors.InputError(f"TestStep.kubeconfig {path}: no such file")
+                self._open[path, context] = connect.open_cluster(path, context or None)
+            return self._open[path, context]
+
+    def close(self) -> None:
+        """Close every cluster opened."""
+        for cluster in self._open.values():
+            connect.close(cluster)
+
+
+def nothing_found(suite: model.Suite) -> str:
+    """Why nothing would run: no case folder under the test dirs (or none of the --test names)."""
+    where = ", ".join(suite.test_dirs) or "(no test dirs)"
+    if suite.test_names:
+        return f"no test case named {', '.join(suite.test_names)} in {where}"
+    return (
+        f"no test case found in {where}: a test case is a folder of step files"
+        " (00-create.yaml, 01-assert.yaml, ...) inside a test dir"
+    )
+
+
 def build_suite(args: argparse.Namespace, *, allow_empty: bool = False) -> model.Suite:
     """The suite to run: `--config`, a DIR holding kuttl-test.yaml, ./kuttl-test.yaml, or plain DIRs.
 
@@ -139,7 +150,9 @@ def build_suite(args: argparse.Namespace, *, allow_empty: bool = False) -> model
 
     dirs = [Path(d) for d in args.dirs]
     suite_dirs = [d for d in dirs if loading.is_suite_dir(d)]
-    if args.config and chainsaw_tests.is_configuration(args.config):
+    if (args.config and is_empty_config(args.config)) or (
+        args.config and chainsaw_tests.is_configuration(args.config)
+    ):  # kuttl's own Makefiles pass --config /dev/null
         suite = model.Suite(test_dirs=tuple(args.dirs))
     elif args.config:
         suite = _override_dirs(loading.load_suite(args.config, base_dir=Path(".")), args.dirs)
@@ -156,49 +169,19 @@ def build_suite(args: argparse.Namespace, *, allow_empty: bool = False) -> model
     return apply_flags(suite, args)
 
 
+def is_empty_config(path: str) -> bool:
+    """`--config /dev/null`, or a config file with nothing in it: the defaults."""
+    if path == os.devnull:
+        return True
+    try:
+        return Path(path).is_file() and not Path(path).read_text(encoding="utf-8").strip()
+    except (OSError, UnicodeDecodeError):
+        return False
+
+
 def _override_dirs(suite: model.Suite, dirs: list[str]) -> model.Suite:
     """kuttl: test dirs on the command line replace the suite's testDirs."""
     return dataclasses.replace(suite, test_dirs=tuple(dirs)) if dirs else suite
-
-
-def apply_flags(suite: model.Suite, args: argparse.Namespace) -> model.Suite:
-    """Command-line flags override the suite file, as in kuttl."""
-    from toollab.suites.kuttl import config
-
-    changes: dict[str, Any] = {}
-    for flag, name in (("timeout", "timeout"), ("parallel", "parallel"), ("report_name", "report_name")):
-        if getattr(args, flag) is not None:
-            changes[name] = getattr(args, flag)
-    if args.namespace is not None:
-        if not args.namespace.strip():
-            raise main.UsageError("--namespace must not be empty")
-        changes["namespace"] = args.namespace
-    if args.skip_delete:
-        changes["skip_delete"] = True
-    if args.report:
-        changes["report_format"] = config.parse_report_format(args.report, where="--report")
-    if args.report_granularity:
-        changes["report_granularity"] = args.report_granularity
-    if args.artifacts_dir:
-        changes["artifacts_dir"] = str(Path(args.artifacts_dir).absolute())
-    return dataclasses.replace(suite, **changes)
-
-
-def parse_template_vars(values: list[str]) -> dict[str, Any]:
-    """`K=V` pairs (comma-separated or repeated); each value is read as YAML, as kuttl does."""
-    import yaml
-
-    variables: dict[str, Any] = {}
-    for value in values:
-        for pair in value.split(","):
-            name, sep, raw = pair.partition("=")
-            if not sep or not name.strip():
-                raise main.UsageError(f"--template-var {pair!r}: expected NAME=VALUE")
-            try:
-                variables[name.strip()] = yaml.safe_load(raw) if raw else ""
-            except yaml.YAMLError as exc:
-                raise main.UsageError(f"--template-var {name}: value is not valid YAML") from exc
-    return variables
 
 
 def _warn(lines: list[str], *, prefix: str = "warning") -> None:
@@ -206,11 +189,4 @@ def _warn(lines: list[str], *, prefix: str = "warning") -> None:
         print(f"{prefix}: {line}", file=sys.stderr)
 
 
-def _positive(value: str) -> int:
-    try:
-        number = int(value)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a whole number: {value!r}") from None
-    if number < 1:
-        raise argparse.ArgumentTypeError(f"must be at least 1: {value!r}")
-    return number
+__all__ = ["add_arguments", "apply_flags", "build_suite", "parse_template_vars", "run"]

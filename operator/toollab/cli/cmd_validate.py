@@ -2,7 +2,8 @@
 
 Checks each ToolTrial document against the CRD's OpenAPI schema (shipped as package data)
 and the CEL rules as `model.parse` re-expresses them, and compiles the expressions of steps in
-the chainsaw dialect (syntax, known functions). Never contacts a cluster.
+the chainsaw dialect (syntax, known functions) and `steps[].cel` over the step's refs.
+Never contacts a cluster.
 Exit 0: all valid; 1: a problem found; 2: a file could not be read.
 """
 
@@ -15,7 +16,7 @@ from collections.abc import Iterator, Mapping
 from importlib import resources
 from typing import Any
 
-from toollab import errors
+from toollab import cel, errors
 from toollab.assertions import dialect as dialects
 from toollab.model import fields, parse, schema, step, trial
 
@@ -51,7 +52,26 @@ def problems_in(document: Mapping[str, Any], crd_schema: schema.Schema) -> list[
     found = schema.validate_resource(document, crd_schema, pattern_text=fields.PATTERN_TEXT)
     for exc in parse.find_problems(document):
         found = _merge(found, schema.Problem(exc.path, exc.detail))
-    return found + list(_expression_problems(document))
+    return found + list(_expression_problems(document)) + list(_cel_problems(document))
+
+
+def _cel_problems(document: Mapping[str, Any]) -> Iterator[schema.Problem]:
+    """`steps[].cel` expressions that do not compile, or name something other than the step's refs."""
+    spec = document.get("spec")
+    steps = spec.get("steps") if isinstance(spec, Mapping) else None
+    for i, item in enumerate(steps if isinstance(steps, list) else []):
+        if not isinstance(item, Mapping) or not isinstance(item.get("cel"), list):
+            continue
+        refs = item.get("refs")
+        listed = refs if isinstance(refs, list) else []
+        names = [str(ref["ref"]) for ref in listed if isinstance(ref, Mapping) and "ref" in ref]
+        for j, source in enumerate(item["cel"]):
+            if not isinstance(source, str) or not source.strip():
+                continue
+            try:
+                cel.compile_expression(source, variables=names)
+            except errors.CelError as exc:
+                yield schema.Problem(f"spec.steps[{i}].cel[{j}]", str(exc))
 
 
 def _expression_problems(document: Mapping[str, Any]) -> Iterator[schema.Problem]:

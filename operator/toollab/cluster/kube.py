@@ -329,21 +329,27 @@ class KubeCluster(strict_writes.StrictWrites):
         return created
 
     def create_or_merge(self, obj: Object, *, namespace: str | None) -> tuple[dict[str, Any], bool]:
-        """KUTTL's apply: create; when it exists, a JSON merge patch. Returns (object, created)."""
+        """KUTTL's create-or-update: read the object; merge-patch it when present, else create it.
+
+        Reading first lets a partial body (no required fields) update an object that exists.
+        Returns (object, created).
+        """
         info, ns, name = self._target(obj, namespace)
         body = strict_writes.with_namespace(obj, ns if info.namespaced else None)
-        what = str(ObjectRef.of(body))
-        try:
-            return self.create(body, namespace=ns), True
-        except errors.Conflict:
-            patched = self.request(
-                "PATCH",
-                self.path(info, namespace=ns, name=name),
-                body=body,
-                content_type=MERGE_PATCH,
-                what=what,
-            )
-            return patched, False
+        ref = ObjectRef.of(body)
+        if self.get(ref.api_version, ref.kind, name=name, namespace=ns) is None:
+            try:
+                return self.create(body, namespace=ns), True
+            except errors.Conflict:  # created meanwhile: update it as if it had been there
+                pass
+        patched: dict[str, Any] = self.request(
+            "PATCH",
+            self.path(info, namespace=ns, name=name),
+            body=body,
+            content_type=MERGE_PATCH,
+            what=str(ref),
+        )
+        return patched, False
 
     def delete(self, api_version: str, kind: str, *, name: str, namespace: str | None) -> bool:
         """Delete with background propagation; False when it was already gone."""

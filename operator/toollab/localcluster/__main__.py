@@ -1,4 +1,4 @@
-"""`python -m toollab.localcluster tools|up|down|env|status`: what the Makefile calls.
+"""`python -m toollab.localcluster tools|tools-bench|up|down|env|status`: what the Makefile calls.
 
 Standard library only, so it runs before the virtualenv exists. Prints a one-line reason and
 exits 1 on failure; never leaves a half-started cluster running.
@@ -10,7 +10,7 @@ import os
 import sys
 from pathlib import Path
 
-from toollab.localcluster import build, pins, processes, start, state
+from toollab.localcluster import benchtools, build, pins, processes, start, state
 
 
 def env_lines(*, venv: Path) -> list[str]:
@@ -41,6 +41,8 @@ def main(argv: list[str]) -> int:
     try:
         if command == "tools":
             return build.main()
+        if command == "tools-bench":
+            return benchtools.build_bench_tools()
         if command == "up":
             nodes = int(os.environ.get("NODES", start.NODES))
             start.up(nodes=nodes)
@@ -59,7 +61,7 @@ def main(argv: list[str]) -> int:
         if rest:
             print(rest, file=sys.stderr)
         return 1
-    print("usage: python -m toollab.localcluster tools|up|down|env|status", file=sys.stderr)
+    print("usage: python -m toollab.localcluster tools|tools-bench|up|down|env|status", file=sys.stderr)
     return 2
 
 

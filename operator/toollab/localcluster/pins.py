@@ -16,6 +16,7 @@ KWOK = "0.8.0"
 HELM = "3.21.4"
 KUBE_SCORE = "1.20.0"  # the scorecard's workload checker; optional (see OPTIONAL_TOOLS)
 ACTIONLINT = "1.7.12"  # the workflow linter the tests use; optional (see OPTIONAL_TOOLS)
+KUTTL = "0.26.0"  # kubectl-kuttl, only for `make bench` (see BENCH_TOOLS)
 GO_DIRECTIVE = "1.26.0"
 
 # Staging modules of k8s.io/kubernetes v1.36.x; each is replaced by its v0.36.x tag, because
@@ -56,6 +57,9 @@ OPTIONAL_TOOLS = (
     Tool("kube-score", ("version",), f"kube-score version: {KUBE_SCORE},"),
     Tool("actionlint", ("-version",), ACTIONLINT),  # without it, only the workflow lint test skips
 )
+
+# Built only by `make tools-bench`: the upstream tools `make bench` compares toollab with.
+BENCH_TOOLS = (Tool("kubectl-kuttl", ("version",), f"v{KUTTL}"),)
 
 
 def tools_root() -> Path:

@@ -13,7 +13,7 @@ from functools import partial
 from typing import Any
 
 from toollab import errors
-from toollab.model import durations, fields, limits, step, trial
+from toollab.model import celparts, durations, fields, limits, step, trial
 from toollab.model import schedule as schedules
 
 # Limits shared with the CRD (tests/unit/test_crd.py holds the two in step).
@@ -24,7 +24,7 @@ MAX_URLS = 20
 MAX_VALUES_FROM = 16
 MAX_ARGS = 64  # run.command, run.args, run.env
 
-STEP_PARTS = ("apply", "assert", "errors", "delete", "run")
+STEP_PARTS = ("apply", "assert", "errors", "delete", "run", "cel")
 
 Body = Mapping[str, Any]
 
@@ -268,6 +268,7 @@ def _step(value: Any, path: str, dialect: str = step.DIALECTS[0]) -> step.Step:
         delete=_deletions(item, path),
         run=None if run is None else _run(run, f"{path}.run"),
         dialect=_dialect(item, path, dialect),
+        **celparts.parse(item, path),
     )
 
 
@@ -295,6 +296,4 @@ def _run(value: Any, path: str) -> step.RunSpec:
 
 def _env(value: Any, path: str) -> step.EnvVar:
     env = fields.as_mapping(value, path)
-    return step.EnvVar(
-        name=fields.string(env, "name", path, required=True), value=fields.string(env, "value", path)
-    )
+    return step.EnvVar(fields.string(env, "name", path, required=True), fields.string(env, "value", path))

@@ -75,6 +75,17 @@ class RawRunSpec(TypedDict, total=False):
     env: list[RawEnvVar]
 
 
+class RawCelRef(TypedDict, total=False):
+    """`steps[].refs[]`."""
+
+    ref: str
+    apiVersion: str
+    kind: str
+    name: str
+    namespace: str
+    labels: dict[str, str]
+
+
 RawStep = TypedDict(
     "RawStep",
     {
@@ -86,6 +97,8 @@ RawStep = TypedDict(
         "delete": list[Object],
         "run": RawRunSpec,
         "dialect": str,
+        "refs": list[RawCelRef],
+        "cel": list[str],
     },
     total=False,
 )

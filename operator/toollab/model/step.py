@@ -6,7 +6,7 @@ Pure data: no I/O. Object lists hold the user's partial objects as given (read-o
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 Object = Mapping[str, Any]
@@ -36,6 +36,18 @@ class RunSpec:
 
 
 @dataclass(frozen=True)
+class CelRef:
+    """`steps[].refs[]`: an object (by name) or a list of objects (by labels) bound to `ref` for `cel`."""
+
+    ref: str
+    api_version: str
+    kind: str
+    name: str = ""
+    namespace: str = ""  # empty: the target namespace (cluster-scoped kinds: none)
+    labels: Mapping[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
 class Step:
     """One ordered step; the parts run in order apply, delete, run, then assert + errors."""
 
@@ -47,6 +59,8 @@ class Step:
     delete: tuple[Object, ...] = ()
     run: RunSpec | None = None
     dialect: str = DIALECTS[0]  # kuttl subset rules, or chainsaw assertion trees
+    refs: tuple[CelRef, ...] = ()  # what the `cel` expressions see
+    cel: tuple[str, ...] = ()  # CEL expressions that must all be true, like assert
 
     @property
     def has_actions(self) -> bool:
@@ -55,5 +69,5 @@ class Step:
 
     @property
     def has_checks(self) -> bool:
-        """Whether the step waits for assert or errors objects."""
-        return bool(self.asserts or self.errors)
+        """Whether the step waits for assert or errors objects, or CEL expressions."""
+        return bool(self.asserts or self.errors or self.cel)

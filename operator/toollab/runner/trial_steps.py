@@ -18,7 +18,7 @@ from toollab.cluster import port
 from toollab.installers import claims, objects
 from toollab.model import status, step, trial
 from toollab.reports import text
-from toollab.suites.core import checking, deleting, resolving
+from toollab.suites.core import celchecks, checking, deleting, resolving
 
 DELETE_WAIT_SECONDS = 30.0
 
@@ -183,6 +183,12 @@ def check(cluster: port.Cluster, tool_trial: trial.ToolTrial, index: int) -> Att
             return Attempt(passed=False, final=True, message=text.summarise(outcome))
         if not outcome.passed:
             messages.append(text.summarise(outcome))
+    if spec.cel:
+        try:
+            checks = cel_checks(spec, index)
+        except errors.SpecError as exc:  # retrying cannot fix an expression that does not compile
+            return Attempt(passed=False, final=True, message=str(exc))
+        messages += celchecks.evaluate(cluster, checks, namespace=namespace)
     if spec.run is not None:
         job_state = _job_state(cluster, tool_trial, index)
         if job_state == "Failed":
@@ -192,6 +198,17 @@ def check(cluster: port.Cluster, tool_trial: trial.ToolTrial, index: int) -> Att
         if job_state != "Complete":
             messages.append(f"Job {namespace}/{job_name(tool_trial, index)}: not complete yet")
     return Attempt(passed=not messages, final=False, message="\n".join(messages))
+
+
+def cel_checks(spec: step.Step, index: int) -> celchecks.CelChecks:
+    """The step's `cel` compiled over its `refs`; SpecError naming the expression that does not compile."""
+    refs = tuple(
+        celchecks.ResourceRef(
+            r.api_version, r.kind, r.name, r.ref, r.namespace, labels=tuple(sorted(r.labels.items()))
+        )
+        for r in spec.refs
+    )
+    return celchecks.compile_cached(refs, spec.cel, where=f"spec.steps[{index}]")
 
 
 def _job_state(cluster: port.Cluster, tool_trial: trial.ToolTrial, index: int) -> str:
@@ -204,4 +221,4 @@ def _job_state(cluster: port.Cluster, tool_trial: trial.ToolTrial, index: int) -
     return "Running" if job else "Missing"
 
 
-__all__ = ["Attempt", "build_job", "check", "delete_matching", "job_name", "perform_parts"]
+__all__ = ["Attempt", "build_job", "cel_checks", "check", "delete_matching", "job_name", "perform_parts"]

@@ -100,13 +100,11 @@ def test_no_test_dirs_is_a_usage_error(tmp_path: Path, monkeypatch: pytest.Monke
     ("files", "argv", "message"),
     [
         ({}, ["missing"], "missing: test directory not found"),
-        ({"t/c/00-a.yaml": "a: [1,\n"}, ["t"], "00-a.yaml: line"),
-        ({"t/c/00-a.gotmpl.yaml": "x: '{{ .Vars.who }}'\n"}, ["t"], "'who' is not set"),
-        (
-            {"t/c/00-a.yaml": "apiVersion: kuttl.dev/v1beta1\nkind: TestAssert\n"},
-            ["t"],
-            "belongs in an assert file",
-        ),
+        ({"t/README.md": "no cases here\n"}, ["t"], "no test case found in t: a test case is a folder"),
+        ({"t/c/00-a.yaml": ""}, ["t", "--test", "nope"], "no test case named nope in t"),
+        ({"t/c/00-a.yaml": ""}, ["t", "--start-kind"], "--start-kind: toollab does not start clusters"),
+        ({"t/c/00-a.yaml": ""}, ["t", "--kind-config", "k.yaml"], "use make cluster"),
+        ({"t/c/00-a.yaml": ""}, ["t", "--test-run-labels", "a"], "--test-run-labels 'a': expected KEY=VALUE"),
         ({"t/c/00-a.yaml": ""}, ["t", "--template-var", "oops"], "expected NAME=VALUE"),
         (
             {"kuttl-test.yaml": "apiVersion: kuttl.dev/v1beta1\nkind: TestSuite\nreportFormat: html\n"},
@@ -179,3 +177,17 @@ def test_config_may_be_a_chainsaw_configuration_and_flags_win(tmp_path: Path) ->
     assert (flagged.namespace, flagged.skip_delete) == ("flag", True)
     suite = cmd_test.build_suite(parse("--config", str(config)), allow_empty=True)
     assert suite.test_dirs == ()
+
+
+def test_config_dev_null_means_the_defaults(suite_dir: Path) -> None:
+    suite = cmd_test.build_suite(parse("--config", "/dev/null", str(suite_dir / "cases")))
+    assert suite.test_dirs == (str(suite_dir / "cases"),)
+    assert (suite.timeout, suite.report_format) == (model.DEFAULT_TIMEOUT, None)
+
+
+def test_new_flags_reach_the_suite(tmp_path: Path) -> None:
+    args = parse("t", "--test", "a", "--test", "b", "--test-run-labels", "x=1, y=two", "--crd-dir", "crds")
+    suite = cmd_test.build_suite(args)
+    assert suite.test_names == ("a", "b")
+    assert dict(suite.run_labels) == {"x": "1", "y": "two"}
+    assert suite.crd_dir == str(Path("crds").absolute())

@@ -41,7 +41,7 @@ def test_names_the_document_and_field_of_a_step_with_nothing_to_do(
     assert code == 1
     assert out == [
         f'{file}[doc 2] spec.steps[0]: step "x" has nothing to do'
-        " (need one of apply, assert, errors, delete, run)"
+        " (need one of apply, assert, errors, delete, run, cel)"
     ]
 
 
@@ -188,8 +188,9 @@ def test_the_same_objects_are_literal_in_the_kuttl_dialect(
     assert validate(capsys, file)[0] == 0
 
 
-def test_the_chainsaw_example_is_valid(capsys: pytest.CaptureFixture[str]) -> None:
-    file = str(REPO / "examples" / "07-chainsaw-checks" / "tooltrial.yaml")
+@pytest.mark.parametrize("example", ["07-chainsaw-checks", "08-cel-checks"])
+def test_the_expression_examples_are_valid(capsys: pytest.CaptureFixture[str], example: str) -> None:
+    file = str(REPO / "examples" / example / "tooltrial.yaml")
     assert validate(capsys, file) == (0, [f"{file}: ok"], "")
 
 
@@ -204,3 +205,32 @@ def test_the_scheduled_example_validates_and_a_bad_schedule_does_not(
     code, out, _ = validate(capsys, str(bad))
     text = "\n".join(out)
     assert code == 1 and "spec.schedule" in text and "five fields" in text
+
+
+CEL_STEP = {
+    "name": "replicas",
+    "refs": [{"ref": "pods", "apiVersion": "v1", "kind": "Pod", "labels": {"app": "web"}}],
+    "cel": ["size(pods) >= 2", "pods.all(p, p.status.phase == 'Running')"],
+}
+
+
+def test_a_step_with_cel_over_its_refs_is_valid(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    file = write(tmp_path, "cel.yaml", body_with({"spec.steps.0": CEL_STEP}))
+    assert validate(capsys, file) == (0, [f"{file}: ok"], "")
+
+
+@pytest.mark.parametrize(
+    ("expression", "message"),
+    [
+        ("size(deploy) > 1", "spec.steps[0].cel[0]: CEL expression 'size(deploy) > 1': undeclared reference"),
+        ("pods.all(p, ", "spec.steps[0].cel[0]: CEL expression 'pods.all(p, '"),
+        ("nosuch(pods)", "spec.steps[0].cel[0]: CEL expression 'nosuch(pods)'"),
+    ],
+)
+def test_cel_that_does_not_compile_is_named_by_field(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, expression: str, message: str
+) -> None:
+    file = write(tmp_path, "cel.yaml", body_with({"spec.steps.0": {**CEL_STEP, "cel": [expression]}}))
+    code, out, _ = validate(capsys, file)
+    assert code == 1
+    assert any(message in line for line in out), out

@@ -113,11 +113,11 @@ BAD: list[tuple[dict[str, Any], str]] = [
     ({"spec.steps.1.name": "running"}, 'spec.steps[1].name: step names must be unique: "running" repeats'),
     (
         {"spec.steps.1": {"name": "idle"}},
-        'spec.steps[1]: step "idle" has nothing to do (need one of apply, assert, errors, delete, run)',
+        'spec.steps[1]: step "idle" has nothing to do (need one of apply, assert, errors, delete, run, cel)',
     ),
     (
         {"spec.steps.1": {"name": "idle", "apply": [], "assert": []}},
-        'spec.steps[1]: step "idle" has nothing to do (need one of apply, assert, errors, delete, run)',
+        'spec.steps[1]: step "idle" has nothing to do (need one of apply, assert, errors, delete, run, cel)',
     ),
     (
         {"spec.steps.1.timeout": "5 minutes"},
@@ -227,7 +227,7 @@ def test_find_problems_reports_every_independent_problem() -> None:
         "spec.tool: has two sources: set exactly one of helm or manifests",
         'spec.timeout: "soon" is not a duration like 30s or 5m',
         'spec.steps[2].name: step names must be unique: "smoke" repeats',
-        'spec.steps[0]: step "idle" has nothing to do (need one of apply, assert, errors, delete, run)',
+        'spec.steps[0]: step "idle" has nothing to do (need one of apply, assert, errors, delete, run, cel)',
     ]
 
 

@@ -21,15 +21,19 @@ def poll(
     interval: float = 1.0,
     clock: Callable[[], float] = time.monotonic,
     sleep: Callable[[float], None] = time.sleep,
+    first_interval: float | None = None,
 ) -> tuple[verdict.StepOutcome, int]:
     """Run `check` until it passes or `timeout` seconds pass; returns the last outcome and the attempts.
 
     At least one round always runs; rounds start `interval` apart, and a last round runs at the
     deadline (kuttl polls once a second for 30 s by default). An outcome that retrying cannot
-    change (a chainsaw evaluation error) ends the polling at once, as Chainsaw does.
+    change (a chainsaw evaluation error) ends the polling at once, as Chainsaw does. With
+    `first_interval`, rounds start that far apart and the gap doubles up to `interval`, so a
+    check that holds soon after apply is seen within a fraction of a second.
     """
     deadline = clock() + timeout
     attempts = 0
+    gap = min(first_interval or interval, interval)
     while True:
         started = clock()
         outcome = check()
@@ -37,7 +41,8 @@ def poll(
         remaining = deadline - clock()
         if outcome.passed or outcome.is_final or remaining <= 0:
             return outcome, attempts
-        sleep(max(0.0, min(interval - (clock() - started), remaining)))
+        sleep(max(0.0, min(gap - (clock() - started), remaining)))
+        gap = min(gap * 2, interval)
 
 
 def retry(

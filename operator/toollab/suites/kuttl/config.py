@@ -13,7 +13,8 @@ from pathlib import Path
 from typing import Any
 
 from toollab import errors
-from toollab.suites.kuttl import fields, model
+from toollab.suites.core import celchecks
+from toollab.suites.kuttl import celconfig, fields, model
 
 GROUP = "kuttl.dev"
 CONFIG_KINDS = frozenset({"TestSuite", "TestStep", "TestAssert", "TestFile", "TestCase"})
@@ -41,8 +42,7 @@ _SUITE_OUT_OF_SCOPE = (  # toollab runs against the current cluster
 _SUITE_FIELDS = {"testDirs", "timeout", "parallel", "namespace", "skipDelete", "commands", "artifactsDir"}
 _SUITE_FIELDS |= {"reportFormat", "reportName", "reportGranularity", "ignoreFiles", "suppress"}
 _SUITE_FIELDS |= {"crdDir", "manifestDirs", "config"}
-_UNSUPPORTED_STEP = ("kubeconfig", "kubeconfigLoading", "context")
-_UNSUPPORTED_ASSERT = ("resourceRefs", "assertAll", "assertAny", "assertExpressions")
+_KUBECONFIG_LOADING = ("", "Eager", "Lazy")
 
 
 def config_kind(doc: Mapping[str, Any]) -> str | None:
@@ -54,7 +54,7 @@ def config_kind(doc: Mapping[str, Any]) -> str | None:
 
 @dataclass(frozen=True)
 class StepConfig:
-    """A TestStep: name override, extra file lists, deletes and commands."""
+    """A TestStep: name override, extra file lists, deletes, commands and another cluster."""
 
     name: str
     apply: tuple[str, ...]
@@ -63,25 +63,29 @@ class StepConfig:
     delete: tuple[model.DeleteRef, ...]
     commands: tuple[model.Command, ...]
     warnings: tuple[str, ...]
+    kubeconfig: str = ""  # as written; `$VAR`s expanded and made case-relative by the loader
+    context: str = ""
+    lazy: bool = False  # kubeconfigLoading: Lazy (no test namespace created there up front)
 
 
 @dataclass(frozen=True)
 class AssertConfig:
-    """A TestAssert: timeout override, assert commands and failure collectors."""
+    """A TestAssert: timeout override, assert commands, CEL checks and failure collectors."""
 
     timeout: int | None
     commands: tuple[model.Command, ...]
     collectors: tuple[model.Command, ...]
     warnings: tuple[str, ...]
+    cel: celchecks.CelChecks | None = None
 
 
 def parse_test_step(doc: Mapping[str, Any], *, source: str) -> StepConfig:
     """A TestStep document as data; SpecError for bad or unsupported fields."""
     where = f"{source}: TestStep"
     warnings = [f"{where}.{key}: not a TestStep field, ignored" for key in fields.unknown(doc, _STEP_FIELDS)]
-    for key in _UNSUPPORTED_STEP:
-        if doc.get(key):
-            raise errors.SpecError(f"{where}.{key}", "not supported by toollab (one cluster per run)")
+    loading = fields.string(doc, "kubeconfigLoading", where)
+    if loading not in _KUBECONFIG_LOADING:
+        raise errors.SpecError(f"{where}.kubeconfigLoading", f"invalid value {loading!r} (Eager or Lazy)")
     if "timeout" in doc:
         warnings.append(
             f"{where}.timeout: TestStep has no timeout (kuttl ignores it); use TestAssert.timeout"
@@ -108,21 +112,23 @@ def parse_test_step(doc: Mapping[str, Any], *, source: str) -> StepConfig:
         ),
         commands=tuple(_foreground(command) for command in commands),
         warnings=tuple(warnings),
+        kubeconfig=fields.string(doc, "kubeconfig", where),
+        context=fields.string(doc, "context", where),
+        lazy=loading == "Lazy",
     )
 
 
 _STEP_FIELDS = _META | {"index", "apply", "assert", "error", "delete", "unitTest", "commands", "timeout"}
-_STEP_FIELDS |= set(_UNSUPPORTED_STEP)
+_STEP_FIELDS |= {"kubeconfig", "kubeconfigLoading", "context"}
+_ASSERT_FIELDS = _META | {"timeout", "commands", "collectors", "resourceRefs", "assertAll", "assertAny"}
 
 
 def parse_test_assert(doc: Mapping[str, Any], *, source: str) -> AssertConfig:
     """A TestAssert document as data; SpecError for bad or unsupported fields."""
     where = f"{source}: TestAssert"
-    known = _META | {"timeout", "commands", "collectors"} | set(_UNSUPPORTED_ASSERT)
-    warnings = [f"{where}.{key}: not a TestAssert field, ignored" for key in fields.unknown(doc, known)]
-    for key in _UNSUPPORTED_ASSERT:
-        if doc.get(key):
-            raise errors.SpecError(f"{where}.{key}", "CEL expressions are not supported by toollab yet")
+    warnings = [
+        f"{where}.{key}: not a TestAssert field, ignored" for key in fields.unknown(doc, _ASSERT_FIELDS)
+    ]
     timeout = fields.integer(doc, "timeout", where)
     commands = _commands(doc, "commands", where, allowed={"command", "script", "namespaced", "skipLogOutput"})
     collectors, collector_warnings = _collectors(doc, where)
@@ -131,6 +137,7 @@ def parse_test_assert(doc: Mapping[str, Any], *, source: str) -> AssertConfig:
         commands=commands,
         collectors=collectors,
         warnings=tuple(warnings + collector_warnings),
+        cel=celconfig.parse_cel(doc, where=where),
     )
 
 

@@ -7,28 +7,18 @@ injected `emit` sink. Cluster, clocks, sleep and randomness are passed in, so te
 from __future__ import annotations
 
 import dataclasses
-import random
 import threading
-from collections.abc import Callable, Mapping, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Callable, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from pathlib import Path
-from typing import Any
 
 from toollab import errors
 from toollab.cluster import port
-from toollab.reports import json_report, junit
 from toollab.reports import suite_results as results
-from toollab.suites.core import deleting, naming
-from toollab.suites.kuttl import commands, loading, model, steps, suite_setup
+from toollab.suites.kuttl import cleaning, collecting, commands, model, reporting, steps, suite_setup
 
 CLEANUP_TIMEOUT = 60.0  # seconds to wait for created objects and the namespace to go (never hangs)
-
-
-def namespace_name(rng: random.Random) -> str:
-    """A fresh test namespace: `kuttl-<adjective>-<animal>-<4 random [a-z0-9]>` (kuttl >= 0.26)."""
-    return naming.pet_name("kuttl", rng, suffix_length=4)
 
 
 @dataclass(frozen=True)
@@ -42,26 +32,8 @@ class Runtime:
     now: Callable[[], datetime] = field(default=lambda: datetime.now(UTC))
     kubeconfig: str | None = None
     verbose: bool = False
-    cleanup_timeout: float = CLEANUP_TIMEOUT
-
-
-def load_cases(
-    suite: model.Suite, *, variables: Mapping[str, Any], rng: random.Random
-) -> list[model.TestCase]:
-    """Every test case of the suite, loaded before anything runs (bad input fails early)."""
-    cases = []
-    for test_dir, case_dir in loading.find_cases(suite):
-        namespace = suite.namespace or namespace_name(rng)
-        cases.append(
-            loading.load_case(
-                case_dir,
-                namespace=namespace,
-                test_dir=test_dir,
-                variables=variables,
-                ignore_files=suite.ignore_files,
-            )
-        )
-    return cases
+    cleanup_timeout: float = CLEANUP_TIMEOUT  # at most; a case waits at most the suite timeout
+    connect: Callable[[str, str], port.Cluster] | None = None  # (kubeconfig, context): TestStep.kubeconfig
 
 
 def run_suite(suite: model.Suite, cases: Sequence[model.TestCase], runtime: Runtime) -> results.SuiteResult:
@@ -81,13 +53,17 @@ def run_suite(suite: model.Suite, cases: Sequence[model.TestCase], runtime: Runt
         )
         case_results = () if failure else _run_cases(suite, cases, runtime)
         if own_namespace and not suite.skip_delete:
-            _emit_problems("suite", _clean_up(runtime, (), own_namespace), runtime)
+            pending = cleaning.start([], [(runtime.cluster, own_namespace)])
+            problems, failure = cleaning.wait(
+                pending, timeout=runtime.cleanup_timeout, clock=runtime.clock, sleep=runtime.sleep
+            )
+            _emit_problems("suite", [*problems, *([failure] if failure else [])], runtime)
     finally:
         background.stop()
     if failure:
         runtime.emit(f"suite setup failed: {failure}")
     result = results.SuiteResult(suite.name, started, runtime.clock() - t0, case_results, failure)
-    runtime.emit(summary_line(result))
+    runtime.emit(reporting.summary_line(result))
     return result
 
 
@@ -104,73 +80,142 @@ def _locked(runtime: Runtime, lock: threading.Lock) -> Runtime:
 def _run_cases(
     suite: model.Suite, cases: Sequence[model.TestCase], runtime: Runtime
 ) -> tuple[results.CaseResult, ...]:
-    with ThreadPoolExecutor(max_workers=max(1, suite.parallel), thread_name_prefix="kuttl-case") as pool:
-        futures = [pool.submit(run_case, case, suite=suite, runtime=runtime) for case in cases]
+    """Cases `parallel` at once; a finished case's namespace deletion is waited for off its slot."""
+    workers = max(1, suite.parallel)
+    with (
+        ThreadPoolExecutor(max_workers=workers, thread_name_prefix="kuttl-case") as pool,
+        ThreadPoolExecutor(max_workers=max(workers, len(cases)), thread_name_prefix="kuttl-clean") as cleaner,
+    ):
+        futures = [pool.submit(_run_and_clean, case, suite, runtime, cleaner) for case in cases]
         try:
-            return tuple(future.result() for future in futures)
+            return tuple(future.result().result() for future in futures)
         except BaseException:  # Ctrl-C: start no new case; running ones finish their bounded cleanup
             pool.shutdown(wait=True, cancel_futures=True)
             raise
 
 
+def _run_and_clean(
+    case: model.TestCase, suite: model.Suite, runtime: Runtime, cleaner: ThreadPoolExecutor
+) -> Future[results.CaseResult]:
+    """Run the steps here; hand the wait for the deletions to `cleaner` (the slot goes to the next case)."""
+    ran = run_steps(case, suite=suite, runtime=runtime)
+    return cleaner.submit(finish_case, ran, suite=suite, runtime=runtime)
+
+
 def run_case(case: model.TestCase, *, suite: model.Suite, runtime: Runtime) -> results.CaseResult:
-    """Run one test case: namespace, steps in order until one fails, then cleanup."""
+    """Run one test case: namespace, steps in order until one fails, then bounded cleanup."""
+    return finish_case(run_steps(case, suite=suite, runtime=runtime), suite=suite, runtime=runtime)
+
+
+@dataclass(frozen=True)
+class Ran:
+    """A case whose steps are done and whose deletions are requested, not yet waited for."""
+
+    case: model.TestCase
+    started: datetime
+    t0: float
+    steps: tuple[results.StepResult, ...]
+    cleanup: cleaning.Pending
+
+
+def run_steps(case: model.TestCase, *, suite: model.Suite, runtime: Runtime) -> Ran:
+    """Namespace, then the steps in order until one fails; then ask for the deletions."""
     started, t0 = runtime.now(), runtime.clock()
-    setup, own_namespace = _set_up_namespace(case, suite, runtime)
-    step_results = [setup]
-    created: list[port.ObjectRef] = []
-    failed_label = "setup" if setup.status is results.Status.FAILED else ""
+    if case.load_error:
+        failed = results.StepResult(
+            "load", results.Status.FAILED, started, 0.0, message=case.load_error, text=case.load_error
+        )
+        runtime.emit(f"{case.name}  load  failed\n    {case.load_error}")
+        return Ran(case, started, t0, (failed,), cleaning.Pending())
+    setup, namespaces = _set_up_namespace(case, suite, runtime)
+    step_results = [setup] if setup.status is results.Status.FAILED else []
+    created: list[tuple[port.Cluster, port.ObjectRef]] = []
+    failed_label = "setup" if step_results else ""
     for step in case.steps:
         if failed_label:
             step_results.append(_skipped(step, runtime, after=failed_label))
             continue
-        outcome, step_result = _run_step(case, step, suite, runtime)
-        created += outcome.created
+        outcome, step_result, cluster = _run_step(case, step, suite, runtime)
+        created += [(cluster, ref) for ref in outcome.created]
         step_results.append(step_result)
         failed_label = "" if outcome.passed else step_result.name
-    problems = (
-        () if suite.skip_delete else _clean_up(runtime, created, case.namespace if own_namespace else "")
-    )
-    _emit_problems(case.name, problems, runtime)
+    pending = cleaning.Pending() if suite.skip_delete else cleaning.start(created, namespaces)
+    return Ran(case, started, t0, tuple(step_results), pending)
+
+
+def finish_case(ran: Ran, *, suite: model.Suite, runtime: Runtime) -> results.CaseResult:
+    """Wait for the deletions (at most the suite timeout, as kuttl) and give the case its verdict."""
+    timeout = float(min(suite.timeout, runtime.cleanup_timeout))
+    problems, failure = cleaning.wait(ran.cleanup, timeout=timeout, clock=runtime.clock, sleep=runtime.sleep)
+    _emit_problems(ran.case.name, problems, runtime)
+    steps = ran.steps
+    if failure:
+        runtime.emit(f"{ran.case.name}  cleanup  failed\n    {failure}")
+        steps += (_cleanup_failed(failure, runtime),)
+    case = ran.case
     result = results.CaseResult(
-        case.name, case.test_dir, case.namespace, started, runtime.clock() - t0, tuple(step_results), problems
+        case.name, case.test_dir, case.namespace, ran.started, runtime.clock() - ran.t0, steps, problems
     )
     runtime.emit(f"{case.name}  {'PASSED' if result.passed else 'FAILED'}  {result.duration:.1f}s")
     return result
 
 
+def _cleanup_failed(failure: str, runtime: Runtime) -> results.StepResult:
+    return results.StepResult(
+        "cleanup", results.Status.FAILED, runtime.now(), 0.0, message=f"cleanup: {failure}", text=failure
+    )
+
+
+def _cluster_for(step: model.Step, runtime: Runtime) -> port.Cluster:
+    """The cluster a step talks to: its TestStep.kubeconfig's, else the run's."""
+    if not step.kubeconfig:
+        return runtime.cluster
+    if runtime.connect is None:
+        raise errors.InputError(f"step {step.label}: TestStep.kubeconfig needs a way to connect")
+    return runtime.connect(step.kubeconfig, step.context)
+
+
 def _run_step(
     case: model.TestCase, step: model.Step, suite: model.Suite, runtime: Runtime
-) -> tuple[steps.StepRun, results.StepResult]:
-    env = steps.StepEnv(
-        cluster=runtime.cluster,
+) -> tuple[steps.StepRun, results.StepResult, port.Cluster]:
+    """Run one step against its cluster: the outcome, its result, and that cluster."""
+    cluster = runtime.cluster
+    started, t0 = runtime.now(), runtime.clock()
+    try:
+        cluster = _cluster_for(step, runtime)
+        outcome = steps.run_step(step, _step_env(case, step, suite, runtime, cluster))
+    except errors.ToollabError as exc:  # e.g. a step's own kubeconfig that cannot be read
+        outcome = steps.StepRun(passed=False, message=str(exc), text=str(exc), display=str(exc))
+    status = results.Status.PASSED if outcome.passed else results.Status.FAILED
+    name = f"step {step.label}"
+    result = results.StepResult(
+        name=name,
+        status=status,
+        started=started,
+        duration=runtime.clock() - t0,
+        assertions=step.checks,
+        message=f"{name}: {outcome.message}" if outcome.message else "",
+        text=outcome.text,
+        attempts=outcome.attempts,
+    )
+    output = outcome.output if runtime.verbose else ()
+    runtime.emit(step_block(case.name, result, display=outcome.display, output=output))
+    return outcome, result, cluster
+
+
+def _step_env(
+    case: model.TestCase, step: model.Step, suite: model.Suite, runtime: Runtime, cluster: port.Cluster
+) -> steps.StepEnv:
+    return steps.StepEnv(
+        cluster=cluster,
         namespace=case.namespace,
         case_dir=case.dir,
-        kubeconfig=runtime.kubeconfig,
+        kubeconfig=step.kubeconfig or runtime.kubeconfig,
         suite_timeout=suite.timeout,
         clock=runtime.clock,
         sleep=runtime.sleep,
         verbose=runtime.verbose,
     )
-    started, t0 = runtime.now(), runtime.clock()
-    outcome = steps.run_step(step, env)
-    status = results.Status.PASSED if outcome.passed else results.Status.FAILED
-    result = results.StepResult(
-        name=f"step {step.label}",
-        status=status,
-        started=started,
-        duration=runtime.clock() - t0,
-        assertions=len(step.asserts) + len(step.errors),
-        message=outcome.message,
-        text=outcome.text,
-        attempts=outcome.attempts,
-    )
-    runtime.emit(
-        step_block(
-            case.name, result, display=outcome.display, output=outcome.output if runtime.verbose else ()
-        )
-    )
-    return outcome, result
 
 
 def step_block(case: str, step: results.StepResult, *, display: str = "", output: Sequence[str] = ()) -> str:
@@ -188,54 +233,43 @@ def _skipped(step: model.Step, runtime: Runtime, *, after: str) -> results.StepR
         status=results.Status.SKIPPED,
         started=runtime.now(),
         duration=0.0,
-        assertions=len(step.asserts) + len(step.errors),
+        assertions=step.checks,
         message=f"not run: {after} failed",
     )
 
 
 def _set_up_namespace(
     case: model.TestCase, suite: model.Suite, runtime: Runtime
-) -> tuple[results.StepResult, bool]:
-    """The case's `setup`: create its fresh namespace (a fixed suite namespace is the suite's job)."""
+) -> tuple[results.StepResult, list[tuple[port.Cluster, str]]]:
+    """Create the case's fresh namespace in each cluster its steps use (a fixed one is the suite's job)."""
     started, t0 = runtime.now(), runtime.clock()
     if suite.namespace:
-        return results.StepResult("setup", results.Status.PASSED, started, 0.0), False
+        return results.StepResult("setup", results.Status.PASSED, started, 0.0), []
+    owned: list[tuple[port.Cluster, str]] = []
     try:
-        _, created = runtime.cluster.create_or_merge(
-            suite_setup.namespace_object(case.namespace), namespace=None
-        )
-    except errors.ClusterError as exc:
+        for cluster in _clusters(case, runtime):
+            _, created = cluster.create_or_merge(suite_setup.namespace_object(case.namespace), namespace=None)
+            owned += [(cluster, case.namespace)] if created else []
+    except errors.ToollabError as exc:
         message = f"failed to create test namespace {case.namespace}: {exc}"
         runtime.emit(f"{case.name}  setup  failed\n    {message}")
-        return results.StepResult(
+        failed = results.StepResult(
             "setup", results.Status.FAILED, started, runtime.clock() - t0, message=message, text=message
-        ), False
+        )
+        return failed, owned
     if runtime.verbose:
         runtime.emit(f"{case.name}  setup  namespace {case.namespace}")
-    return results.StepResult("setup", results.Status.PASSED, started, runtime.clock() - t0), created
+    return results.StepResult("setup", results.Status.PASSED, started, runtime.clock() - t0), owned
 
 
-def _clean_up(runtime: Runtime, created: Sequence[port.ObjectRef], namespace: str) -> tuple[str, ...]:
-    """Delete created objects (newest first), then our namespace; wait, bounded; report leftovers."""
-    problems: list[str] = []
-    targets = [*reversed(created), *([suite_setup.namespace_ref(namespace)] if namespace else [])]
-    for ref in targets:
-        try:
-            runtime.cluster.delete(ref.api_version, ref.kind, name=ref.name, namespace=ref.namespace)
-        except errors.ClusterError as exc:
-            problems.append(f"could not delete {ref}: {exc}")
-    left = deleting.wait_gone(
-        runtime.cluster,
-        targets,
-        timeout=runtime.cleanup_timeout,
-        clock=runtime.clock,
-        sleep=runtime.sleep,
-        poll=steps.DELETE_POLL,
+def _clusters(case: model.TestCase, runtime: Runtime) -> list[port.Cluster]:
+    """The run's cluster, then each distinct step kubeconfig's (Lazy ones get no namespace up front)."""
+    configs = dict.fromkeys(
+        (s.kubeconfig, s.context) for s in case.steps if s.kubeconfig and not s.lazy_kubeconfig
     )
-    problems += [
-        suite_setup.describe_leftover(runtime.cluster, ref, waited=runtime.cleanup_timeout) for ref in left
+    return [runtime.cluster] + [
+        _cluster_for(model.Step(0, "", kubeconfig=k, context=c), runtime) for k, c in configs
     ]
-    return tuple(problems)
 
 
 def _emit_problems(name: str, problems: Sequence[str], runtime: Runtime) -> None:
@@ -243,39 +277,19 @@ def _emit_problems(name: str, problems: Sequence[str], runtime: Runtime) -> None
         runtime.emit(f"{name}  cleanup: {problem}")
 
 
-def summary_line(result: results.SuiteResult) -> str:
-    """`2 passed, 1 failed in 12.3s` (and the failed cases)."""
-    failed = [case.name for case in result.cases if not case.passed]
-    passed = len(result.cases) - len(failed)
-    line = f"{passed} passed, {len(failed)} failed in {result.duration:.1f}s"
-    return line + (f" (failed: {', '.join(failed)})" if failed else "")
-
-
-def write_report(result: results.SuiteResult, suite: model.Suite) -> Path | None:
-    """Write `<artifactsDir>/<reportName>.{xml,json}` when a report format is set; its path."""
-    if suite.report_format is None:
-        return None
-    granularity = results.Granularity(suite.report_granularity)
-    if suite.report_format is model.ReportFormat.XML:
-        body, suffix = junit.render_junit(result, granularity=granularity), "xml"
-    else:
-        body, suffix = json_report.render_json(result, granularity=granularity), "json"
-    directory = suite.resolve(suite.artifacts_dir) if suite.artifacts_dir else Path(".")
-    path = directory / f"{suite.report_name}.{suffix}"
-    try:
-        directory.mkdir(parents=True, exist_ok=True)
-        path.write_text(body, encoding="utf-8")
-    except OSError as exc:
-        raise errors.InputError(f"{path}: cannot write the report: {exc}") from exc
-    return path
-
+load_cases = collecting.load_cases  # kept here: the CLI and the bench load through the harness
+namespace_name = collecting.namespace_name
+summary_line = reporting.summary_line
+write_report = reporting.write_report
 
 __all__ = [
     "CLEANUP_TIMEOUT",
     "Runtime",
+    "finish_case",
     "load_cases",
     "namespace_name",
     "run_case",
+    "run_steps",
     "run_suite",
     "step_block",
     "summary_line",

@@ -14,10 +14,10 @@ from typing import Any
 
 from toollab import errors
 from toollab.assertions import documents
-from toollab.suites.core import discovery
 from toollab.suites.kuttl import config, files, model, templates
 
 SUITE_FILE = "kuttl-test.yaml"
+CHAINSAW_GROUP = "chainsaw.kyverno.io"
 
 
 def is_suite_dir(path: Path) -> bool:
@@ -53,21 +53,6 @@ def _with_warnings(suite: model.Suite, extra: list[str]) -> model.Suite:
     return dataclasses.replace(suite, warnings=suite.warnings + tuple(extra)) if extra else suite
 
 
-def find_cases(suite: model.Suite) -> list[tuple[str, Path]]:
-    """(testDirs entry, case directory) for every immediate subdirectory of every test dir."""
-    cases: list[tuple[str, Path]] = []
-    for test_dir in suite.test_dirs:
-        root = suite.resolve(test_dir)
-        if not root.is_dir():
-            raise errors.InputError(f"{test_dir}: test directory not found")
-        cases += [
-            (test_dir, child)
-            for child in sorted(root.iterdir())
-            if child.is_dir() and discovery.chainsaw_test_file(child) is None  # a Chainsaw test, run as one
-        ]
-    return cases
-
-
 def load_case(
     case_dir: Path,
     *,
@@ -79,9 +64,13 @@ def load_case(
 ) -> model.TestCase:
     """A test case: its step entries grouped by index, each step's files loaded in name order."""
     ignore = tuple(ignore_files)
-    names = [entry.name for entry in _list_dir(case_dir)]
+    names = [entry.name for entry in list_dir(case_dir)]
     grouping = files.group_steps(names, ignore=ignore)
     context = _Context(case_dir, namespace, dict(variables or {}), ignore, dict(run_labels or {}))
+    if not grouping.steps:
+        raise errors.InputError(
+            f"{case_dir}: no step files (KUTTL runs files named like 00-create.yaml, 01-assert.yaml)"
+        )
     steps = tuple(_load_step(group, context) for group in grouping.steps)
     return model.TestCase(
         name=case_dir.name,
@@ -134,7 +123,19 @@ def _load_step(group: files.StepGroup, context: _Context) -> model.Step:
         collectors=check.collectors if check else (),
         timeout=check.timeout if check else None,
         files=tuple(parts.files),
+        cel=check.cel if check else None,
+        kubeconfig=_kubeconfig(step.kubeconfig, context) if step else "",
+        context=step.context if step else "",
+        lazy_kubeconfig=step.lazy if step else False,
     )
+
+
+def _kubeconfig(written: str, context: _Context) -> str:
+    """TestStep.kubeconfig with `$VAR`s expanded, relative to the case folder (as kuttl)."""
+    if not written:
+        return ""
+    expanded = Path(templates.expand_env(written, os.environ))
+    return str(expanded if expanded.is_absolute() else context.case_dir / expanded)
 
 
 def _step_files(group: files.StepGroup, context: _Context) -> list[tuple[Path, files.StepEntry]]:
@@ -145,7 +146,7 @@ def _step_files(group: files.StepGroup, context: _Context) -> list[tuple[Path, f
         if not path.is_dir():
             found.append((path, entry))
             continue
-        for child in sorted(_list_dir(path)):
+        for child in sorted(list_dir(path)):
             if files.is_ignored(child.name, context.ignore):
                 continue
             parsed = files.parse_step_name(child.name)
@@ -195,6 +196,12 @@ def _place(
 ) -> list[tuple[str, Mapping[str, Any]]]:
     """File one document of a step file; returns objects a TestStep adds after the file's own."""
     kind = config.config_kind(doc)
+    if str(doc.get("apiVersion", "")).startswith(CHAINSAW_GROUP + "/"):
+        raise errors.SpecError(
+            source,
+            f"a Chainsaw {doc.get('kind') or 'document'}, not a KUTTL step: name the file chainsaw-test.yaml"
+            " to run it as a Chainsaw test",
+        )
     if kind is None and not doc.get("kind"):
         context.warnings.append(f"{source}: a document without a kind, ignored")
     elif kind is None:
@@ -267,7 +274,7 @@ def read_text(path: Path) -> str:
         raise errors.InputError(f"{path}: cannot read: {exc}") from exc
 
 
-def _list_dir(path: Path) -> list[Path]:
+def list_dir(path: Path) -> list[Path]:
     try:
         return sorted(path.iterdir())
     except OSError as exc:
@@ -276,8 +283,8 @@ def _list_dir(path: Path) -> list[Path]:
 
 __all__ = [
     "SUITE_FILE",
-    "find_cases",
     "is_suite_dir",
+    "list_dir",
     "load_case",
     "load_suite",
     "read_documents",

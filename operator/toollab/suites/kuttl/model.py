@@ -11,6 +11,8 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
+from toollab.suites.core import celchecks
+
 DEFAULT_TIMEOUT = 30  # seconds per step, as kuttl
 DEFAULT_PARALLEL = 8  # test cases at once, as kuttl
 DEFAULT_REPORT_NAME = "kuttl-report"  # kuttl's code (its docs say kuttl-test)
@@ -67,11 +69,20 @@ class Step:
     collectors: tuple[Command, ...] = ()
     timeout: int | None = None  # TestAssert.timeout; None: the suite timeout
     files: tuple[str, ...] = ()
+    cel: celchecks.CelChecks | None = None  # TestAssert resourceRefs + assertAll/assertAny
+    kubeconfig: str = ""  # TestStep.kubeconfig, resolved: this step talks to that cluster
+    context: str = ""  # TestStep.context, within that kubeconfig
+    lazy_kubeconfig: bool = False  # TestStep.kubeconfigLoading: Lazy
 
     @property
     def label(self) -> str:
-        """`<index>-<name>`, as kuttl names steps in logs and reports."""
-        return f"{self.index}-{self.name}"
+        """`<index>-<name>`, as kuttl names steps in logs; just `<index>` when the step has no name."""
+        return f"{self.index}-{self.name}" if self.name else str(self.index)
+
+    @property
+    def checks(self) -> int:
+        """How many assertions the step makes (objects, errors, CEL expressions)."""
+        return len(self.asserts) + len(self.errors) + (self.cel.count if self.cel else 0)
 
 
 @dataclass(frozen=True)
@@ -87,6 +98,7 @@ class TestCase:
     steps: tuple[Step, ...]
     warnings: tuple[str, ...] = ()
     notes: tuple[str, ...] = ()  # entries skipped by the file grammar, as kuttl logs them
+    load_error: str = ""  # the case could not be loaded: it fails with this, the others run
 
 
 @dataclass(frozen=True)
@@ -108,6 +120,8 @@ class Suite:
     ignore_files: tuple[str, ...] = ("README*",)
     crd_dir: str = ""  # CRDs applied, and waited for, before the tests
     manifest_dirs: tuple[str, ...] = ()  # manifests applied before the tests
+    test_names: tuple[str, ...] = ()  # --test: run only the cases of these names
+    run_labels: Mapping[str, str] = field(default_factory=dict)  # --test-run-labels, for TestFile selectors
     warnings: tuple[str, ...] = ()
 
     def resolve(self, path: str) -> Path:

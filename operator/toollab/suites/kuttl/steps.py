@@ -16,11 +16,12 @@ from toollab import errors
 from toollab.assertions import verdict
 from toollab.cluster import port
 from toollab.reports import text
-from toollab.suites.core import checking, deleting, polling
+from toollab.suites.core import celchecks, checking, deleting, polling
 from toollab.suites.kuttl import commands, model
 
 OUTPUT_TAIL = 20  # lines of a failed command's output kept in the failure text
-DELETE_POLL = 0.25  # seconds between checks while waiting for deletions
+DELETE_POLL = 0.1  # seconds between checks while waiting for deletions (kuttl: 100 ms)
+FIRST_POLL = 0.1  # seconds to the second round of checks; the gap doubles up to kuttl's 1 s
 
 
 @dataclass(frozen=True)
@@ -65,7 +66,11 @@ def run_step(step: model.Step, env: StepEnv) -> StepRun:
     timeout = step_timeout(step, env)
     deadline = env.clock() + timeout  # kuttl: the deadline starts after apply
     outcome, attempts = polling.poll(
-        lambda: check_once(step, env, deadline=deadline), timeout=timeout, clock=env.clock, sleep=env.sleep
+        lambda: check_once(step, env, deadline=deadline),
+        timeout=timeout,
+        clock=env.clock,
+        sleep=env.sleep,
+        first_interval=FIRST_POLL,
     )
     if outcome.passed:
         return StepRun(passed=True, created=created, attempts=attempts, output=_outputs(results))
@@ -85,6 +90,8 @@ def check_once(step: model.Step, env: StepEnv, *, deadline: float) -> verdict.St
         )
     except errors.ClusterError as exc:  # a transient or unexpected API error fails only this round
         outcome = verdict.StepOutcome(False, (_failure("cluster", "cluster error", str(exc)),))
+    if step.cel is not None:
+        outcome = verdict.merge(outcome, _check_cel(step.cel, env))
     if not step.assert_commands:
         return outcome
     remaining = max(1, int(deadline - env.clock()))
@@ -93,6 +100,16 @@ def check_once(step: model.Step, env: StepEnv, *, deadline: float) -> verdict.St
         _failure(f"command {r.command!r}", "command failed", describe_command(r)) for r in results if not r.ok
     )
     return verdict.merge(outcome, verdict.StepOutcome(not command_failures, command_failures))
+
+
+def _check_cel(checks: celchecks.CelChecks, env: StepEnv) -> verdict.StepOutcome:
+    """The TestAssert's CEL expressions over its resourceRefs, one round."""
+    try:
+        problems = celchecks.evaluate(env.cluster, checks, namespace=env.namespace)
+    except errors.ClusterError as exc:
+        problems = [str(exc)]
+    failures = tuple(_failure("CEL", "CEL assertion failed", problem) for problem in problems)
+    return verdict.StepOutcome(not failures, failures)
 
 
 def _failure(ref: str, reason: str, message: str) -> verdict.ObjectFailure:

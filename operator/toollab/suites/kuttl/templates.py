@@ -1,79 +1,39 @@
 """Text expansion for suites: `*.gotmpl.yaml` rendering and kuttl's `$VAR` expansion.
 
-Templates support only `{{ .Namespace }}` and `{{ .Vars.NAME }}` (with Go's `{{-`/`-}}` trimming)
-and reject every other construct with the file and line; upstream uses Go templates with sprig.
-Pure: no I/O, no jinja (its syntax differs from Go's).
+Templates are Go text/template with Sprig's common functions (see `gotemplate` and `sprig`):
+`.Namespace`, `.Vars.NAME`, pipelines, variables, if/range/with. Pure: no I/O.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from typing import Any
 
 from toollab import errors
-
-_ACTION = re.compile(r"\{\{(-\s)?(.*?)(\s-)?\}\}", re.DOTALL)
-_NAMESPACE = re.compile(r"^\.Namespace$")
-_VAR = re.compile(r"^\.Vars\.([A-Za-z_][A-Za-z0-9_]*)$")
-_SUPPORTED = "only {{ .Namespace }} and {{ .Vars.NAME }} are supported"
+from toollab.suites.kuttl import gotemplate, sprig
 
 
 def render_template(text: str, *, namespace: str, variables: Mapping[str, Any], source: str) -> str:
     """The rendered text; InputError naming `source` and the line for anything unsupported."""
-    pieces: list[str] = []
-    position = 0
-    for match in _ACTION.finditer(text):
-        before = text[position : match.start()]
-        pieces.append(before.rstrip(" \t\r\n") if match.group(1) else before)
-        line = text.count("\n", 0, match.start()) + 1
-        pieces.append(
-            _evaluate(
-                match.group(2).strip(), namespace=namespace, variables=variables, where=f"{source}:{line}"
+    tree = gotemplate.parse(text, source=source)
+    data = {"Namespace": namespace, "Vars": dict(variables)}
+    return gotemplate.execute(tree, gotemplate.Scope(data, {"$": data}, _show), source=source)
+
+
+def _show(value: Any, where: str) -> str:
+    if isinstance(value, gotemplate.Missing):
+        name = value.path.removeprefix(".Vars.")
+        if value.path.startswith(".Vars."):
+            raise errors.InputError(
+                f"{where}: template variable {name!r} is not set (use --template-var {name}=VALUE)"
             )
-        )
-        position = match.end()
-        if match.group(3):
-            position = _skip_space(text, position)
-    rest = text[position:]
-    if "{{" in rest:
-        line = text.count("\n", 0, position + rest.index("{{")) + 1
-        raise errors.InputError(f"{source}:{line}: unclosed template action '{{{{'")
-    pieces.append(rest)
-    return "".join(pieces)
-
-
-def _skip_space(text: str, position: int) -> int:
-    while position < len(text) and text[position] in " \t\r\n":
-        position += 1
-    return position
-
-
-def _evaluate(action: str, *, namespace: str, variables: Mapping[str, Any], where: str) -> str:
-    if _NAMESPACE.match(action):
-        return namespace
-    var = _VAR.match(action)
-    if var is None:
-        raise errors.InputError(f"{where}: unsupported template action {{{{ {action} }}}}: {_SUPPORTED}")
-    name = var.group(1)
-    if name not in variables:
-        raise errors.InputError(
-            f"{where}: template variable {name!r} is not set (use --template-var {name}=VALUE)"
-        )
-    return format_value(variables[name], where=where)
+        return "<no value>"
+    return format_value(value, where=where)
 
 
 def format_value(value: Any, *, where: str) -> str:
-    """A variable as Go's text/template prints a YAML scalar."""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if value is None:
-        return "<nil>"
-    if isinstance(value, int | str):
-        return str(value)
-    if isinstance(value, float):
-        return repr(value) if not value.is_integer() else str(int(value))
-    raise errors.InputError(f"{where}: template variables must be scalars, got {type(value).__name__}")
+    """A value as Go's text/template prints it."""
+    return sprig.show(value)
 
 
 _SPECIAL = set("*#$@!?-0123456789")

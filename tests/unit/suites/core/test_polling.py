@@ -79,3 +79,21 @@ def test_slow_rounds_shorten_the_pause() -> None:
     fake = FakeTime()
     polling.poll(scripted(fake, [FAILED, PASSED], takes=0.25), timeout=30, clock=fake.clock, sleep=fake.sleep)
     assert fake.sleeps == [0.75]
+
+
+def test_a_first_interval_doubles_up_to_the_interval() -> None:
+    fake = FakeTime()
+    outcome, attempts = polling.poll(
+        scripted(fake, [FAILED]), timeout=4.0, clock=fake.clock, sleep=fake.sleep, first_interval=0.1
+    )
+    assert not outcome.passed
+    assert fake.sleeps == [0.1, 0.2, 0.4, 0.8, 1.0, 1.0, 0.5]  # then a last round at the deadline
+    assert attempts == 8
+
+
+def test_a_check_that_holds_soon_is_seen_within_the_first_interval() -> None:
+    fake = FakeTime()
+    outcome, attempts = polling.poll(
+        scripted(fake, [FAILED, PASSED]), timeout=30.0, clock=fake.clock, sleep=fake.sleep, first_interval=0.1
+    )
+    assert outcome.passed and attempts == 2 and fake.sleeps == [0.1]

@@ -90,10 +90,18 @@ def test_bad_commands_are_spec_errors_with_the_path(command: Any, message: str) 
     assert caught.value.path.startswith("00-step.yaml: TestStep.commands[0]")
 
 
-@pytest.mark.parametrize("field", ["kubeconfig", "context"])
-def test_per_step_clusters_are_rejected(field: str) -> None:
-    with pytest.raises(errors.SpecError, match="not supported"):
-        config.parse_test_step({**STEP, field: "x"}, source="s")
+def test_a_step_names_its_own_cluster() -> None:
+    step = config.parse_test_step(
+        {**STEP, "kubeconfig": "$HOME/other.kubeconfig", "context": "east", "kubeconfigLoading": "Lazy"},
+        source="s",
+    )
+    assert (step.kubeconfig, step.context, step.lazy) == ("$HOME/other.kubeconfig", "east", True)
+    assert not step.warnings
+
+
+def test_an_unknown_kubeconfig_loading_is_an_error() -> None:
+    with pytest.raises(errors.SpecError, match=r"kubeconfigLoading: invalid value 'Sometimes'"):
+        config.parse_test_step({**STEP, "kubeconfigLoading": "Sometimes"}, source="s")
 
 
 def test_test_assert_fields() -> None:
@@ -115,11 +123,50 @@ def test_test_assert_without_timeout_uses_the_suite_timeout() -> None:
     assert config.parse_test_assert(ASSERT, source="a").timeout is None
 
 
-def test_pod_collectors_warn_and_cel_is_rejected() -> None:
+def test_pod_collectors_warn() -> None:
     check = config.parse_test_assert({**ASSERT, "collectors": [{"pod": "web"}]}, source="a")
     assert check.collectors == () and "not supported" in check.warnings[0]
-    with pytest.raises(errors.SpecError, match="CEL"):
-        config.parse_test_assert({**ASSERT, "assertAll": [{"celExpr": "true"}]}, source="a")
+
+
+REFS = [{"apiVersion": "apps/v1", "kind": "Deployment", "name": "web", "ref": "web"}]
+
+
+def test_cel_expressions_are_compiled_against_the_refs() -> None:
+    check = config.parse_test_assert(
+        {
+            **ASSERT,
+            "resourceRefs": REFS,
+            "assertAll": [{"celExpr": "web.spec.replicas >= 1"}],
+            "assertAny": [{"celExpr": "web.metadata.name == 'web'"}, {"celExpr": "false"}],
+        },
+        source="a",
+    )
+    assert check.cel is not None
+    assert [ref.ref for ref in check.cel.refs] == ["web"]
+    assert check.cel.count == 3 and not check.warnings
+
+
+@pytest.mark.parametrize(
+    ("extra", "message"),
+    [
+        (
+            {"assertAll": [{"celExpr": "pod.x == 1"}]},
+            r"assertAll\[0\]: CEL expression 'pod.x == 1': undeclared",
+        ),
+        ({"assertAny": [{"celExpr": "web.("}]}, r"assertAny\[0\]: CEL expression"),
+        ({"assertAll": ["web"]}, r"assertAll\[0\]: must be a mapping with celExpr"),
+        (
+            {"resourceRefs": [{**REFS[0], "ref": "1x"}]},
+            r"resourceRefs\[0\].ref: '1x' is not a CEL identifier",
+        ),
+        ({"resourceRefs": [{**REFS[0], "name": ""}]}, r"resourceRefs\[0\].name: must be set"),
+        ({"resourceRefs": [REFS[0], REFS[0]]}, r"ref 'web' is used more than once"),
+    ],
+)
+def test_bad_cel_fails_loading_with_the_field(extra: dict[str, Any], message: str) -> None:
+    doc = {**ASSERT, "resourceRefs": REFS, "assertAll": [{"celExpr": "true"}], **extra}
+    with pytest.raises(errors.SpecError, match=message):
+        config.parse_test_assert(doc, source="a")
 
 
 def test_test_suite_fields_and_defaults() -> None:

@@ -53,6 +53,14 @@ def run(
     return harness.run_suite(suite, cases, make_runtime(cluster, clock, lines))
 
 
+def run_lines(
+    cluster: FakeCluster, clock: FakeClock, lines: list[str], *cases: model.TestCase
+) -> results.SuiteResult:
+    return harness.run_suite(
+        model.Suite(test_dirs=("t",), timeout=3), cases, make_runtime(cluster, clock, lines)
+    )
+
+
 def statuses(result: results.SuiteResult) -> list[tuple[str, str]]:
     return [(step.name, step.status.value) for c in result.cases for step in c.steps]
 
@@ -62,7 +70,7 @@ def test_a_passing_case_applies_asserts_and_cleans_up(cluster: FakeCluster, cloc
     step1 = model.Step(1, "update", apply=(cm("a", k="w"),), asserts=(cm("a", k="w"),))
     result = run(cluster, clock, case(step0, step1))
     assert result.passed
-    assert statuses(result) == [("setup", "passed"), ("step 0-create", "passed"), ("step 1-update", "passed")]
+    assert statuses(result) == [("step 0-create", "passed"), ("step 1-update", "passed")]
     assert cluster.log == [
         "create Namespace kuttl-ns",
         "create ConfigMap a",
@@ -80,19 +88,19 @@ def test_the_first_failing_step_ends_the_case_and_later_steps_are_skipped(
     later = model.Step(1, "never", apply=(cm("never"),))
     result = run(cluster, clock, case(failing, later))
     assert not result.passed
-    assert statuses(result) == [("setup", "passed"), ("step 0-create", "failed"), ("step 1-never", "skipped")]
-    failed = result.cases[0].steps[1]
+    assert statuses(result) == [("step 0-create", "failed"), ("step 1-never", "skipped")]
+    failed = result.cases[0].steps[0]
     assert "data.color" in failed.message and 'expected "red", got "blue"' in failed.text
-    assert failed.attempts == 4  # rounds 1 s apart over the 3 s deadline, plus one at the deadline
-    assert result.cases[0].steps[2].message == "not run: step 0-create failed"
+    assert failed.attempts == 7  # rounds at 0, 0.1, 0.3, 0.7, 1.5, 2.5 s, and one at the 3 s deadline
+    assert result.cases[0].steps[1].message == "not run: step 0-create failed"
     assert "create ConfigMap never" not in cluster.log
 
 
 def test_asserts_and_errors_share_one_deadline(cluster: FakeCluster, clock: FakeClock) -> None:
     step = model.Step(0, "s", apply=(cm("a", k="v"),), asserts=(cm("a"),), errors=(cm("a", k="v"),))
     result = run(cluster, clock, case(step))
-    assert statuses(result)[1] == ("step 0-s", "failed")
-    assert "matched an errors expectation" in result.cases[0].steps[1].text
+    assert statuses(result)[0] == ("step 0-s", "failed")
+    assert "matched an errors expectation" in result.cases[0].steps[0].text
 
 
 def test_step_timeout_comes_from_test_assert_else_the_suite(cluster: FakeCluster, clock: FakeClock) -> None:
@@ -105,9 +113,9 @@ def test_apply_errors_fail_the_step_at_once(clock: FakeClock) -> None:
     cluster = FakeCluster(unknown={"Widget"})
     widget = {"apiVersion": "v1", "kind": "Widget", "metadata": {"name": "w"}}
     result = run(cluster, clock, case(model.Step(0, "s", apply=(widget, cm("a")), asserts=(cm("a"),))))
-    failed = result.cases[0].steps[1]
+    failed = result.cases[0].steps[0]
     assert failed.status is results.Status.FAILED and failed.attempts == 0
-    assert failed.message.startswith("applying v1/Widget w failed")
+    assert failed.message.startswith("step 0-s: applying v1/Widget w failed")
     assert "create ConfigMap a" in cluster.log  # kuttl applies the rest, then fails the step
 
 
@@ -138,7 +146,7 @@ def test_a_delete_that_never_finishes_fails_the_step(clock: FakeClock) -> None:
     )
     assert (
         "timed out after 3s waiting for deletion of v1/ConfigMap kuttl-ns/stuck"
-        in result.cases[0].steps[1].text
+        in result.cases[0].steps[0].text
     )
 
 
@@ -168,17 +176,49 @@ def test_objects_that_existed_before_are_not_deleted(cluster: FakeCluster, clock
     assert cluster.names("ClusterRole") == ["shared"]
 
 
-def test_cleanup_is_bounded_and_reports_leftovers(clock: FakeClock) -> None:
+def test_a_namespace_that_does_not_go_within_the_suite_timeout_fails_the_case(clock: FakeClock) -> None:
     cluster = FakeCluster(sticky={"kuttl-ns"})
     lines: list[str] = []
     suite = model.Suite(test_dirs=("t",), timeout=3)
-    runtime = make_runtime(cluster, clock, lines, cleanup_timeout=5.0)
     start = clock.now
-    result = harness.run_suite(suite, [case(model.Step(0, "s"))], runtime)
-    assert result.passed  # leftovers are reported, they do not fail the case
-    assert clock.now - start < 7
-    assert result.cases[0].cleanup == ("v1/Namespace kuttl-ns still present after 5s",)
-    assert "c  cleanup: v1/Namespace kuttl-ns still present after 5s" in lines
+    result = harness.run_suite(suite, [case(model.Step(0, "s"))], make_runtime(cluster, clock, lines))
+    assert not result.passed
+    assert 3 <= clock.now - start < 4  # waited the suite timeout, not the 60 s cap
+    failed = result.cases[0].failed_step
+    assert failed is not None and failed.name == "cleanup"
+    assert (
+        failed.message == "cleanup: test namespace not deleted: v1/Namespace kuttl-ns still present after 3s"
+    )
+    assert "c  FAILED  3.0s" in lines
+
+
+def test_a_created_object_left_behind_is_reported_but_does_not_fail(clock: FakeClock) -> None:
+    cluster = FakeCluster(sticky={"a"})
+    lines: list[str] = []
+    role = {"apiVersion": "rbac.authorization.k8s.io/v1", "kind": "ClusterRole", "metadata": {"name": "a"}}
+    result = run_lines(cluster, clock, lines, case(model.Step(0, "s", apply=(role,))))
+    assert result.passed
+    left = "rbac.authorization.k8s.io/v1/ClusterRole a still present after 3s"
+    assert result.cases[0].cleanup == (left,)
+    assert f"c  cleanup: {left}" in lines
+
+
+def test_a_case_that_could_not_be_loaded_fails_alone(cluster: FakeCluster, clock: FakeClock) -> None:
+    broken = model.TestCase("bad", Path("."), "t", "kuttl-ns2", (), load_error="00-a.yaml: line 1: bad YAML")
+    result = run(cluster, clock, broken, case(model.Step(0, "s", apply=(cm("a"),))))
+    assert [c.passed for c in result.cases] == [False, True]
+    failed = result.cases[0].failed_step
+    assert failed is not None and (failed.name, failed.message) == ("load", "00-a.yaml: line 1: bad YAML")
+    assert "create Namespace kuttl-ns2" not in cluster.log
+
+
+def test_same_named_cases_are_told_apart_as_go_does() -> None:
+    cases = [case(name="a"), case(name="b"), case(name="a"), case(name="a")]
+    assert [c.name for c in harness.collecting.unique_names(cases)] == ["a", "b", "a#01", "a#02"]
+
+
+def test_a_step_without_a_name_is_labelled_by_its_index() -> None:
+    assert model.Step(1, "").label == "1" and model.Step(1, "x").label == "1-x"
 
 
 def test_a_fixed_namespace_that_exists_is_neither_created_nor_deleted(
@@ -225,8 +265,8 @@ def test_assert_commands_run_every_round_with_the_remaining_time(
     monkeypatch.setattr(commands, "run_commands", fake_run)
     step = model.Step(0, "s", assert_commands=(model.Command(command="check"),), timeout=10)
     result = run(cluster, clock, case(step))
-    assert result.passed and result.cases[0].steps[1].attempts == 3
-    assert calls == [10, 9, 8]
+    assert result.passed and result.cases[0].steps[0].attempts == 3
+    assert calls == [10, 9, 9]  # whole seconds left at rounds 0, 0.1 and 0.3 s
 
 
 def test_failing_step_commands_fail_the_step_before_apply(
@@ -241,8 +281,8 @@ def test_failing_step_commands_fail_the_step_before_apply(
     monkeypatch.setattr(commands, "run_commands", fake_run)
     step = model.Step(0, "s", commands=(model.Command(command="make"),), apply=(cm("a"),))
     result = run(cluster, clock, case(step))
-    failed = result.cases[0].steps[1]
-    assert failed.message == "command 'make' failed, exit status 2" and "boom" in failed.text
+    failed = result.cases[0].steps[0]
+    assert failed.message == "step 0-s: command 'make' failed, exit status 2" and "boom" in failed.text
     assert "create ConfigMap a" not in cluster.log
 
 

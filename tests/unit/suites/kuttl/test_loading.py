@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import random
 from pathlib import Path
 
 import pytest
 
 from toollab import errors
-from toollab.suites.kuttl import loading, model
+from toollab.suites.kuttl import collecting, loading, model
 
 CM = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {name}\n"
 STEP = "apiVersion: kuttl.dev/v1beta1\nkind: TestStep\n"
@@ -44,7 +45,7 @@ def test_steps_are_grouped_by_integer_index_and_typed_by_name(tmp_path: Path) ->
             },
         )
     )
-    assert [step.label for step in case.steps] == ["1-b", "2-", "10-last"]
+    assert [step.label for step in case.steps] == ["1-b", "2", "10-last"]
     first = case.steps[0]
     assert names(first.apply) == ["b", "a"]  # name order: "01-b.yaml" < "1-a.yaml"
     assert (names(first.asserts), names(first.errors)) == (["a"], ["gone"])
@@ -217,9 +218,9 @@ def test_a_missing_path_is_an_input_error(tmp_path: Path) -> None:
 def test_find_cases_lists_subdirectories_in_order(tmp_path: Path) -> None:
     write(tmp_path / "t", {"b/00-a.yaml": "", "a/00-a.yaml": "", "file.yaml": ""})
     suite = model.Suite(test_dirs=("t",), base_dir=tmp_path)
-    assert [(d, p.name) for d, p in loading.find_cases(suite)] == [("t", "a"), ("t", "b")]
+    assert [(d, p.name) for d, p in collecting.find_cases(suite)] == [("t", "a"), ("t", "b")]
     with pytest.raises(errors.InputError, match="missing: test directory not found"):
-        loading.find_cases(model.Suite(test_dirs=("missing",), base_dir=tmp_path))
+        collecting.find_cases(model.Suite(test_dirs=("missing",), base_dir=tmp_path))
 
 
 def test_our_basic_suite_loads() -> None:
@@ -227,9 +228,50 @@ def test_our_basic_suite_loads() -> None:
     suite = loading.load_suite(root)
     cases = {
         case_dir.name: loading.load_case(case_dir, namespace="ns")
-        for _, case_dir in loading.find_cases(suite)
+        for _, case_dir in collecting.find_cases(suite)
     }
     assert sorted(cases) == ["cluster-scoped", "configmaps", "workloads"]
     assert [s.label for s in cases["configmaps"].steps] == ["0-create", "1-update", "2-delete", "3-extra"]
     assert cases["configmaps"].steps[2].delete and not cases["configmaps"].warnings
     assert cases["workloads"].steps[2].asserts[0]["data"] == {"namespace": "ns"}
+
+
+def test_a_test_dir_that_is_itself_a_case_is_that_case(tmp_path: Path) -> None:
+    write(tmp_path / "t" / "solo", {"00-create.yaml": "", "README.md": ""})
+    suite = model.Suite(test_dirs=("t/solo",), base_dir=tmp_path)
+    assert [(d, p.name) for d, p in collecting.find_cases(suite)] == [("t", "solo")]
+
+
+def test_test_names_select_cases(tmp_path: Path) -> None:
+    write(tmp_path / "t", {"a/00-a.yaml": "", "b/00-a.yaml": "", "c/00-a.yaml": ""})
+    suite = model.Suite(test_dirs=("t",), base_dir=tmp_path, test_names=("c", "a"))
+    assert [p.name for _, p in collecting.find_cases(suite)] == ["a", "c"]
+
+
+def test_a_case_that_cannot_load_keeps_its_error_and_the_others_load(tmp_path: Path) -> None:
+    write(
+        tmp_path / "t",
+        {
+            "bad/00-a.yaml": "a: [1,\n",
+            "empty/notes.txt": "",
+            "chainsaw/00-test.yaml": "apiVersion: chainsaw.kyverno.io/v1alpha1\nkind: Test\n",
+            "cel/00-assert.yaml": "apiVersion: kuttl.dev/v1beta1\nkind: TestAssert\n"
+            "assertAll: [{celExpr: 'nope.x'}]\n",
+            "good/00-a.yaml": "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: x}\n",
+        },
+    )
+    suite = model.Suite(test_dirs=("t",), base_dir=tmp_path)
+    cases = {c.name: c for c in collecting.load_cases(suite, variables={}, rng=random.Random(1))}
+    assert cases["good"].load_error == "" and len(cases["good"].steps) == 1
+    assert "00-a.yaml" in cases["bad"].load_error
+    assert "no step files" in cases["empty"].load_error
+    assert "a Chainsaw Test, not a KUTTL step" in cases["chainsaw"].load_error
+    assert "assertAll[0]: CEL expression 'nope.x': undeclared reference to 'nope'" in cases["cel"].load_error
+
+
+def test_a_step_kubeconfig_is_relative_to_the_case(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("CFG_DIR", "configs")
+    step = "apiVersion: kuttl.dev/v1beta1\nkind: TestStep\nkubeconfig: $CFG_DIR/k.yaml\ncontext: east\n"
+    write(tmp_path / "c", {"00-step.yaml": step})
+    loaded = loading.load_case(tmp_path / "c", namespace="ns").steps[0]
+    assert (loaded.kubeconfig, loaded.context) == (str(tmp_path / "c" / "configs" / "k.yaml"), "east")

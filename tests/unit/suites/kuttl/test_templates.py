@@ -1,4 +1,4 @@
-"""`.gotmpl.yaml` rendering (only .Namespace and .Vars.NAME) and kuttl's `$VAR` expansion."""
+"""`.gotmpl.yaml` rendering (Go templates with Sprig's common functions) and kuttl's `$VAR` expansion."""
 
 from __future__ import annotations
 
@@ -33,17 +33,52 @@ def test_supported_actions_render(text: str, expected: str) -> None:
 
 
 @pytest.mark.parametrize(
-    "action",
+    ("text", "expected"),
     [
-        "{{ .Values.x }}",
-        "{{ if .Namespace }}x{{ end }}",
-        "{{ .Namespace | upper }}",
-        '{{ printf "%s" .Namespace }}',
+        ("{{ .Namespace | upper }}", "KUTTL-X"),
+        ('{{ printf "%s-%d" .Namespace 3 }}', "kuttl-x-3"),
+        ('{{ .Vars.who | default "none" | quote }}', '"lab"'),
+        ('{{ .Vars.nobody | default "none" }}', "none"),
+        ("{{ if .Vars.flag }}on{{ else }}off{{ end }}", "on"),
+        ("{{ if not .Vars.flag }}a{{ else if eq .Vars.count 3 }}b{{ else }}c{{ end }}", "b"),
+        ("{{ range $i, $v := list 1 2 }}{{ $i }}={{ $v }} {{ end }}", "0=1 1=2 "),
+        ("{{ range .Vars.empty }}x{{ else }}none{{ end }}", "none"),
+        ("{{ with .Vars.who }}{{ . | title }}{{ end }}", "Lab"),
+        ("{{ $n := add .Vars.count 4 }}{{ mul $n 2 }}", "14"),
+        ('{{ trimPrefix "kuttl-" .Namespace }}', "x"),
+        ('{{ replace "-" "_" .Namespace | trunc 5 }}', "kuttl"),
+        ('{{ "a,b,a" | splitList "," | uniq | join "+" }}', "a+b"),
+        ('{{ list "b" "a" | sortAlpha | toJson }}', '["a","b"]'),
+        ('{{ $d := dict "k" "v" }}{{ set $d "n" 1 | toYaml }}', "k: v\nn: 1"),
+        ('{{ hasKey (dict "k" 1) "k" }} {{ get (dict "k" 1) "k" }}', "true 1"),
+        ('{{ "hi" | b64enc }} {{ "aGk=" | b64dec }}', "aGk= hi"),
+        ('{{ ternary "yes" "no" (gt .Vars.count 2) }}', "yes"),
+        ("{{ max 1 7 3 }} {{ min 4 2 }} {{ div 7 2 }} {{ mod 7 2 }} {{ sub 1 3 }}", "7 2 3 1 -2"),
+        ('{{ coalesce "" .Vars.who }} {{ empty "" }} {{ len (list 1 2) }}', "lab true 2"),
+        ('{{ substr 0 5 .Namespace }}{{ repeat 2 "!" }}{{ nospace " a b " }}', "kuttl!!ab"),
+        ("{{/* a comment */}}x", "x"),
     ],
 )
-def test_other_constructs_are_rejected_with_file_and_line(action: str) -> None:
-    with pytest.raises(errors.InputError, match=r"t\.gotmpl\.yaml:2: unsupported template action"):
+def test_go_template_and_sprig_functions(text: str, expected: str) -> None:
+    assert render(text, who="lab", count=3, flag=True, empty=[]) == expected
+
+
+@pytest.mark.parametrize(
+    ("action", "message"),
+    [
+        ('{{ env "HOME" }}', "function 'env' is not supported by toollab"),
+        ("{{ .Namespace | sha256sum }}", "function 'sha256sum' is not supported by toollab"),
+        ('{{ template "x" }}', "{{ template }} is not supported by toollab"),
+        ("{{ if .Namespace }}x", "{{ if }} without {{ end }}"),
+        ("{{ end }}", "{{ end }} without if, range or with"),
+        ("{{ $x }}", "undefined variable $x"),
+        ("{{ add 1 }}{{ div 1 0 }}", "div:"),
+    ],
+)
+def test_other_constructs_are_rejected_with_file_and_line(action: str, message: str) -> None:
+    with pytest.raises(errors.InputError) as caught:
         render("a: 1\nb: " + action)
+    assert str(caught.value).startswith("t.gotmpl.yaml:2: ") and message in str(caught.value)
 
 
 def test_a_missing_variable_names_the_flag_to_set() -> None:
@@ -56,9 +91,11 @@ def test_an_unclosed_action_is_rejected() -> None:
         render("x: {{ .Namespace")
 
 
-def test_non_scalar_variables_are_rejected() -> None:
-    with pytest.raises(errors.InputError, match="scalars"):
-        render("x: {{ .Vars.m }}", m={"a": 1})
+def test_maps_and_lists_print_as_go_does() -> None:
+    assert (
+        render("x: {{ .Vars.m }} {{ .Vars.l }}", m={"b": 1, "a": True}, l=[1, "x"])
+        == "x: map[a:true b:1] [1 x]"
+    )
 
 
 @pytest.mark.parametrize(
