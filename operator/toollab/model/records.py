@@ -13,6 +13,7 @@ from enum import StrEnum
 from typing import Any, TypeVar
 
 from toollab.model import stored
+from toollab.model.parts import PartInfo
 
 Raw = Mapping[str, Any]
 E = TypeVar("E", bound=StrEnum)
@@ -107,10 +108,13 @@ class InstallInfo:
     app_version: str = ""
     objects: int = 0
     seconds: float = 0.0
+    parts: tuple[PartInfo, ...] = ()  # a multi-part install's parts, in install order
+    profile: str = ""  # the ToolProfile the install came from
+    preset: str = ""  # and its values preset
 
     def to_raw(self) -> dict[str, Any]:
         """The stored form."""
-        return {
+        raw: dict[str, Any] = {
             "method": self.method,
             "chart": self.chart,
             "version": self.version,
@@ -118,10 +122,14 @@ class InstallInfo:
             "objects": self.objects,
             "seconds": self.seconds,
         }
+        if self.parts:
+            raw["parts"] = [part.to_raw() for part in self.parts]
+        return raw | ({"profile": self.profile, "preset": self.preset} if self.profile else {})
 
     @classmethod
     def from_raw(cls, raw: Raw) -> InstallInfo:
         """Read a stored install record."""
+        parts = raw.get("parts")
         return cls(
             method=stored.as_str(raw.get("method")),
             chart=stored.as_str(raw.get("chart")),
@@ -129,6 +137,11 @@ class InstallInfo:
             app_version=stored.as_str(raw.get("appVersion")),
             objects=stored.as_int(raw.get("objects")),
             seconds=stored.as_float(raw.get("seconds")) or 0.0,
+            parts=tuple(PartInfo.from_raw(p) for p in parts if isinstance(p, Mapping))
+            if isinstance(parts, list)
+            else (),
+            profile=stored.as_str(raw.get("profile")),
+            preset=stored.as_str(raw.get("preset")),
         )
 
 
@@ -224,6 +237,7 @@ class InventoryEntry:
     name: str
     namespace: str | None = None  # None: cluster-scoped
     created: bool = True
+    part: str | None = None  # the part of a multi-part install that made it
 
     @property
     def key(self) -> tuple[str, str, str | None, str]:
@@ -233,7 +247,7 @@ class InventoryEntry:
     def to_raw(self) -> dict[str, Any]:
         """The stored form."""
         raw = {"apiVersion": self.api_version, "kind": self.kind, "namespace": self.namespace}
-        return compact(raw | {"name": self.name, "created": self.created})
+        return compact(raw | {"name": self.name, "created": self.created, "part": self.part})
 
     @classmethod
     def from_raw(cls, raw: Raw) -> InventoryEntry:
@@ -244,6 +258,7 @@ class InventoryEntry:
             name=stored.as_str(raw.get("name")),
             namespace=stored.as_str(raw.get("namespace")) or None,
             created=raw.get("created") is True,
+            part=stored.as_str(raw.get("part")) or None,
         )
 
 

@@ -134,8 +134,9 @@ def install(
     installer = installers.installer_for(tool_trial.source, helm_path=deps.helm_path)
     result = installer.install(context)
     inventory = result.inventory(current.inventory)
+    info = replace(result.info(), profile=tool_trial.tool.profile or "", preset=tool_trial.tool.preset or "")
     new = transitions.install_succeeded(
-        current, result.info(), now=now, entries=inventory.entries, release=inventory.release
+        current, info, now=now, entries=inventory.entries, release=inventory.release
     )
     what = " ".join(p for p in (result.chart, result.version) if p) or str(result.method)
     return Performed(

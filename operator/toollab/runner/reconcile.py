@@ -13,7 +13,7 @@ from typing import Any
 
 from toollab import errors, logs
 from toollab.model import parse, status, trial
-from toollab.runner import actions, execute, finalizing, plan, transitions, verdicts
+from toollab.runner import actions, execute, finalizing, plan, profiles, transitions, verdicts
 from toollab.runner.deps import Dependencies, Event
 from toollab.runner.outlook import Lane, lane_of
 
@@ -78,7 +78,7 @@ def _pass(
         return _finalize(body, deps=deps, now=now)
     current = status.TrialStatus.from_raw(body.get("status"), now=now)
     try:
-        tool_trial = parse.parse_trial(body)
+        tool_trial = parse.parse_trial(profiles.resolve(body, cluster=deps.cluster))
     except errors.SpecError as exc:
         return _invalid_spec(body, current, exc, deps=deps, now=now)
     action = plan.next_action(tool_trial, current, now=now)
@@ -171,7 +171,12 @@ def _remember_release(
 ) -> status.TrialStatus:
     """A helm install that failed may have left a release and what it created: record the
     release, so that cleanup uninstalls it (helm uninstall --ignore-not-found when there is none)."""
-    if not isinstance(action, actions.Install) or not isinstance(tool_trial.source, trial.HelmSource):
+    if not isinstance(action, actions.Install):
+        return current
+    source = tool_trial.source
+    if isinstance(source, trial.PartsSource):  # any part may have installed: each is uninstalled
+        return replace(current, inventory=replace(current.inventory, release=source.parts[0].name))
+    if not isinstance(source, trial.HelmSource):
         return current
     return replace(current, inventory=replace(current.inventory, release=tool_trial.release_name))
 
