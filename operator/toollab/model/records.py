@@ -69,6 +69,7 @@ class StepStatus:
     started_at: datetime | None = None
     deadline: datetime | None = None
     applied: bool = False  # its apply/delete/run parts were done (once per run)
+    simulated: bool = False  # its run Job "completed" on a simulated node: the command never ran
 
     def to_raw(self) -> dict[str, Any]:
         """The stored form."""
@@ -78,7 +79,7 @@ class StepStatus:
             "attempts": self.attempts,
             "seconds": self.seconds,
         }
-        raw |= {"message": self.message, "applied": self.applied}
+        raw |= {"message": self.message, "applied": self.applied, "simulated": self.simulated or None}
         return compact(
             raw | {"startedAt": write_time(self.started_at), "deadline": write_time(self.deadline)}
         )
@@ -95,6 +96,7 @@ class StepStatus:
             started_at=stored.parse_time(raw.get("startedAt")),
             deadline=stored.parse_time(raw.get("deadline")),
             applied=raw.get("applied") is True,
+            simulated=raw.get("simulated") is True,
         )
 
 

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, TypeVar
 
+from toollab.model import environment as environments
 from toollab.model import history as histories
 from toollab.model import scorecard as scorecards
 from toollab.model import stored
@@ -107,6 +108,7 @@ class TrialStatus:
     history: tuple[histories.HistoryEntry, ...] = ()  # newest first
     scorecard: scorecards.Scorecard | None = None
     next_run_at: datetime | None = None  # the next scheduled run, when spec.schedule is set
+    environment: environments.Environment | None = None  # the cluster the run used
 
     @property
     def passed_text(self) -> str:
@@ -148,6 +150,7 @@ class TrialStatus:
             ),
             scorecard=_sub(raw, "scorecard", scorecards.Scorecard.from_raw),
             next_run_at=stored.parse_time(raw.get("nextRunAt")),
+            environment=_sub(raw, "environment", environments.Environment.from_raw),
         )
 
     def to_patch(self) -> dict[str, Any]:
@@ -172,4 +175,5 @@ class TrialStatus:
             "history": [entry.to_raw() for entry in self.history],
             "scorecard": None if self.scorecard is None else self.scorecard.to_raw(),
             "nextRunAt": write_time(self.next_run_at),
+            "environment": None if self.environment is None else self.environment.to_raw(),
         }

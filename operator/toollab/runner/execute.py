@@ -13,7 +13,7 @@ from toollab import errors, installers
 from toollab.cluster import port
 from toollab.installers import base, objects
 from toollab.model import status, trial
-from toollab.runner import access, actions, footprint, scoring, transitions, trial_steps, verdicts
+from toollab.runner import access, actions, footprint, scoring, simulation, transitions, trial_steps, verdicts
 from toollab.runner.deps import Dependencies, Event
 from toollab.scorecard import pod_security
 
@@ -131,6 +131,7 @@ def install(
 ) -> Performed:
     """Install the tool as the trial's identity; idempotent."""
     context = _context(tool_trial, current, deps=deps, user=user, now=now)
+    current = replace(current, environment=simulation.read_environment(deps) or current.environment)
     installer = installers.installer_for(tool_trial.source, helm_path=deps.helm_path)
     result = installer.install(context)
     inventory = result.inventory(current.inventory)
@@ -183,7 +184,10 @@ def attempt_step(
     attempt = trial_steps.check(cluster, tool_trial, index)
     ended = max(now, deps.clock())  # the step's seconds include this attempt's own work
     if attempt.passed:
-        return transitions.step_passed(new, index, now=ended)
+        passed = transitions.step_passed(new, index, now=ended)
+        if spec.run is not None and simulation.run_was_simulated(cluster, deps.cluster, tool_trial, index):
+            return simulation.mark_simulated(passed, index)
+        return passed
     new = transitions.step_attempt_failed(new, index, attempt.message, now=ended)
     if attempt.final:
         failed = replace(new.steps[index], phase=status.StepPhase.FAILED)
@@ -204,13 +208,14 @@ def finish(
     with_footprint = replace(
         current, footprint=_footprint_or_none(tool_trial, current, deps=deps, user=user) or current.footprint
     )
-    finished = transitions.finish(with_footprint, action.verdict, action.reason, action.message, now=now)
+    message = simulation.verdict_message(action.message, with_footprint)
+    finished = transitions.finish(with_footprint, action.verdict, action.reason, message, now=now)
     new, regressed = verdicts.conclude(tool_trial, finished)
     kind = "Normal" if action.verdict is status.Result.PASSED else "Warning"
     reason = {status.Result.PASSED: "TrialPassed", status.Result.FAILED: "AssertionsFailed"}.get(
         action.verdict, "TrialError"
     )
-    return Performed(new, (Event(kind, reason, action.message), *regressed))
+    return Performed(new, (Event(kind, reason, message), *regressed))
 
 
 def _footprint_or_none(
