@@ -29,6 +29,7 @@ from toollab.model.conditions import (
     merge_conditions,
     trim,
 )
+from toollab.model.leftover import Leftover
 from toollab.model.records import (
     Footprint,
     InstallInfo,
@@ -109,6 +110,7 @@ class TrialStatus:
     scorecard: scorecards.Scorecard | None = None
     next_run_at: datetime | None = None  # the next scheduled run, when spec.schedule is set
     environment: environments.Environment | None = None  # the cluster the run used
+    leftovers: tuple[Leftover, ...] | None = None  # what the post-run cleanup left (None: not audited)
 
     @property
     def passed_text(self) -> str:
@@ -151,6 +153,9 @@ class TrialStatus:
             scorecard=_sub(raw, "scorecard", scorecards.Scorecard.from_raw),
             next_run_at=stored.parse_time(raw.get("nextRunAt")),
             environment=_sub(raw, "environment", environments.Environment.from_raw),
+            leftovers=tuple(Leftover.from_raw(x) for x in _items(raw, "leftovers"))
+            if isinstance(raw.get("leftovers"), list)
+            else None,
         )
 
     def to_patch(self) -> dict[str, Any]:
@@ -176,4 +181,5 @@ class TrialStatus:
             "scorecard": None if self.scorecard is None else self.scorecard.to_raw(),
             "nextRunAt": write_time(self.next_run_at),
             "environment": None if self.environment is None else self.environment.to_raw(),
+            "leftovers": None if self.leftovers is None else [x.to_raw() for x in self.leftovers],
         }

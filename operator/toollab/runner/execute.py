@@ -13,7 +13,17 @@ from toollab import errors, installers
 from toollab.cluster import port
 from toollab.installers import base, objects
 from toollab.model import status, trial
-from toollab.runner import access, actions, footprint, scoring, simulation, transitions, trial_steps, verdicts
+from toollab.runner import (
+    access,
+    actions,
+    footprint,
+    leftovers,
+    scoring,
+    simulation,
+    transitions,
+    trial_steps,
+    verdicts,
+)
 from toollab.runner.deps import Dependencies, Event
 from toollab.scorecard import pod_security
 
@@ -264,8 +274,9 @@ def post_run_cleanup(
     if current.phase is not status.Phase.CLEANING_UP:
         return Performed(transitions.cleanup_started(current, now=now))
     uninstall(tool_trial, current, deps=deps, user=user, now=now)
+    left = leftovers.audit(deps.cluster_for(user), current.inventory.entries)
     return Performed(
-        transitions.cleaned_up(current, now=now),
+        replace(transitions.cleaned_up(current, now=now), leftovers=left),
         (Event("Normal", "CleanedUp", "removed what the trial installed"),),
     )
 
