@@ -144,6 +144,10 @@ def expand(trial_body: Body, profile: Profile) -> dict[str, Any]:
     body = copy.deepcopy(dict(trial_body))
     spec = dict(fields.as_mapping(body.get("spec") or {}, "spec"))
     tool = fields.as_mapping(spec.get("tool") or {}, "spec.tool")
+    if any(tool.get(key) is not None for key in ("helm", "manifests", "parts")):
+        raise errors.SpecError(
+            "spec.tool", "has two sources: set exactly one of helm, manifests, parts or profile"
+        )
     preset = fields.string(tool, "preset", "spec.tool") or DEFAULT_PRESET
     if preset not in profile.presets:
         known = ", ".join(sorted(profile.presets))
