@@ -38,10 +38,25 @@ def profile_trial(tool: str, namespace: str, repo: str) -> dict[str, Any]:
     }
 
 
-def still_there(kube: Any, entry: dict[str, Any]) -> bool:
-    """Whether an inventory entry's object exists and is not being deleted."""
-    live = kube.get(entry["apiVersion"], entry["kind"], name=entry["name"], namespace=entry.get("namespace"))
-    return live is not None and not (live.get("metadata") or {}).get("deletionTimestamp")
+CLUSTER_KINDS = (
+    ("apiextensions.k8s.io/v1", "CustomResourceDefinition"),
+    ("rbac.authorization.k8s.io/v1", "ClusterRole"),
+    ("rbac.authorization.k8s.io/v1", "ClusterRoleBinding"),
+    ("admissionregistration.k8s.io/v1", "MutatingWebhookConfiguration"),
+    ("admissionregistration.k8s.io/v1", "ValidatingWebhookConfiguration"),
+    ("networking.k8s.io/v1", "IngressClass"),
+    ("apiregistration.k8s.io/v1", "APIService"),
+)
+
+
+def labelled_cluster_objects(kube: Any, uid: str) -> list[str]:
+    """Cluster-scoped objects still carrying the trial's uid label and not being deleted."""
+    found = []
+    for api_version, kind in CLUSTER_KINDS:
+        for live in kube.list(api_version, kind, namespace=None, labels={"toollab.dev/trial-uid": uid}):
+            if not live["metadata"].get("deletionTimestamp"):
+                found.append(f"{kind}/{live['metadata']['name']}")
+    return found
 
 
 def record(tool: str, figures: dict[str, Any]) -> None:
@@ -75,22 +90,21 @@ def test_the_tool_passes_its_profiles_health_steps_and_cleans_up(
     assert {p["version"] for p in install["parts"]} == {profile["spec"]["defaultVersion"]}
     assert status["environment"]["type"] == "simulated" and status["environment"]["nodes"] >= 1
     assert "Simulated:" in ready["message"]
-    inventory = status["inventory"]["entries"]
-    created = [e for e in inventory if e.get("created") and e["kind"] != "Namespace"]
-    cluster_scoped = [e for e in created if not e.get("namespace")]
-    # the default cleanup policy removes the tool once it has its verdict
+    uid = kube.get("toollab.dev/v1alpha1", "ToolTrial", name=tool, namespace=namespace)["metadata"]["uid"]
+    # the default cleanup policy removes the tool once it has its verdict, and audits what is left
     done = wait_for(
         lambda: (s := trial_status(tool, namespace)).get("run", {}).get("stage") == "CleanedUp" and s,
         timeout=180,
     )
-    wait_for(lambda: not [e for e in cluster_scoped if still_there(kube, e)], timeout=60)
+    assert done["leftovers"] == []
+    wait_for(lambda: not labelled_cluster_objects(kube, uid), timeout=90)
     record(
         tool,
         {
             "readyInSeconds": status["timeToReadySeconds"],
             "installSeconds": install["seconds"],
             "objects": install["objects"],
-            "clusterScopedCreated": len(cluster_scoped),
+            "clusterScoped": (status.get("footprint") or {}).get("clusterScopedObjects"),
             "footprint": status.get("footprint"),
             "leftovers": done.get("leftovers", []),
             "wallSeconds": round(time.monotonic() - started, 1),
