@@ -68,18 +68,18 @@ def record(tool: str, figures: dict[str, Any]) -> None:
 @pytest.mark.parametrize("tool", TOOLS)
 def test_the_tool_passes_its_profiles_health_steps_and_cleans_up(
     tool: str,
-    namespace: str,
+    lab: str,
     kube: Any,
-    operator: Any,
     catalog: list[str],
     mirror_repo: str,
-    trial_status: Callable[[str, str], dict[str, Any]],
+    read_status: Callable[[str, str], dict[str, Any]],
 ) -> None:
+    namespace = lab
     assert tool in catalog
     profile = yaml.safe_load((REPO / "catalog" / f"{tool}.yaml").read_text())
     started = time.monotonic()
     kube.create(profile_trial(tool, namespace, mirror_repo), namespace=namespace)
-    status = wait_for(lambda: (s := trial_status(tool, namespace)).get("phase") in FINAL and s, timeout=480)
+    status = wait_for(lambda: (s := read_status(tool, namespace)).get("phase") in FINAL and s, timeout=480)
     ready = {c["type"]: c for c in status.get("conditions", [])}["Ready"]
     assert status["phase"] == "Passed", ready.get("message")
     health = [s["name"] for s in profile["spec"]["health"]["steps"]]
@@ -93,7 +93,7 @@ def test_the_tool_passes_its_profiles_health_steps_and_cleans_up(
     uid = kube.get("toollab.dev/v1alpha1", "ToolTrial", name=tool, namespace=namespace)["metadata"]["uid"]
     # the default cleanup policy removes the tool once it has its verdict, and audits what is left
     done = wait_for(
-        lambda: (s := trial_status(tool, namespace)).get("run", {}).get("stage") == "CleanedUp" and s,
+        lambda: (s := read_status(tool, namespace)).get("run", {}).get("stage") == "CleanedUp" and s,
         timeout=180,
     )
     assert done["leftovers"] == []

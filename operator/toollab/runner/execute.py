@@ -274,7 +274,7 @@ def post_run_cleanup(
     if current.phase is not status.Phase.CLEANING_UP:
         return Performed(transitions.cleanup_started(current, now=now))
     uninstall(tool_trial, current, deps=deps, user=user, now=now)
-    left = leftovers.audit(deps.cluster_for(user), current.inventory.entries)
+    left = leftovers.after_cleanup(tool_trial, current, deps=deps, user=user, now=now)
     return Performed(
         replace(transitions.cleaned_up(current, now=now), leftovers=left),
         (Event("Normal", "CleanedUp", "removed what the trial installed"),),

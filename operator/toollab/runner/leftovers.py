@@ -8,11 +8,30 @@ guessed). An object being deleted (deletionTimestamp set) is going, not left ove
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import datetime
 
 from toollab import errors
 from toollab.cluster import port
-from toollab.model import records
+from toollab.model import records, status, trial
 from toollab.model.leftover import Leftover
+from toollab.runner import singleton
+from toollab.runner.deps import Dependencies
+
+
+def after_cleanup(
+    tool_trial: trial.ToolTrial,
+    current: status.TrialStatus,
+    *,
+    deps: Dependencies,
+    user: str | None,
+    now: datetime,
+) -> tuple[Leftover, ...]:
+    """Once the post-run cleanup removed the tool: the audit, and the tool's Lease given up (the
+    next trial of a cluster-singleton tool may install now)."""
+    left = audit(deps.cluster_for(user), current.inventory.entries)
+    if tool_trial.tool.profile:
+        singleton.release(deps, tool_trial.tool.profile, singleton.holder_of(tool_trial), now=now)
+    return left
 
 
 def audit(cluster: port.Cluster, entries: Iterable[records.InventoryEntry]) -> tuple[Leftover, ...]:

@@ -13,7 +13,7 @@ from typing import Any
 
 from toollab import errors, logs
 from toollab.model import parse, status, trial
-from toollab.runner import actions, execute, finalizing, plan, profiles, transitions, verdicts
+from toollab.runner import actions, execute, finalizing, plan, profiles, singleton, transitions, verdicts
 from toollab.runner.deps import Dependencies, Event
 from toollab.runner.outlook import Lane, lane_of
 
@@ -22,6 +22,7 @@ __all__ = ["Dependencies", "Event", "PassResult", "reconcile_once", "show_queued
 log = logging.getLogger(__name__)
 RETRY_SECONDS = 2.0
 UNEXPECTED_SECONDS = 30.0  # a non-retryable failure to read or write the trial itself
+SINGLETON_WAIT_SECONDS = 3.0  # a trial queued behind another trial of a cluster-singleton tool
 
 
 @dataclass(frozen=True)
@@ -87,6 +88,11 @@ def _pass(
     if lane is not None and lane_of(action) is not lane:
         return PassResult(delay=0.0, body=body)
     body = finalizing.add_finalizer(body, deps=deps)  # before the trial creates anything
+    holder = _singleton_holder(action, tool_trial, deps=deps, now=now)
+    if holder is not None:  # another trial has this cluster-singleton tool installed: wait
+        message = singleton.waiting_message(tool_trial.tool.profile or "", holder)
+        shown = show_queued(body=body, message=message, deps=deps, now=now)
+        return PassResult(delay=SINGLETON_WAIT_SECONDS, events=shown.events, body=shown.body)
     if current.phase is status.Phase.QUEUED and lane_of(action) is not Lane.GENERAL:
         installing = isinstance(action, actions.Install)
         current = transitions.dequeued(current, installing=installing, now=now)
@@ -164,6 +170,17 @@ def _log_retry(
     )
     extra = {"action": type(action).__name__, "reason": exc.reason}
     trial_log.log(logging.DEBUG if again else logging.INFO, "%s (will retry)", exc, extra=extra)
+
+
+def _singleton_holder(
+    action: actions.Action, tool_trial: trial.ToolTrial, *, deps: Dependencies, now: datetime
+) -> str | None:
+    """Before an install of a cluster-singleton profile: take its Lease, or who holds it."""
+    name = tool_trial.tool.profile
+    known = profiles.known(name) if name else None
+    if not isinstance(action, actions.Install) or known is None or not known.singleton:
+        return None
+    return singleton.acquire(deps, known.name, tool_trial, now=now)
 
 
 def _remember_release(
@@ -246,6 +263,10 @@ def _finalize(body: dict[str, Any], *, deps: Dependencies, now: datetime) -> Pas
     if not result.done:
         log.info("trial %s: %s", _where(body), result.message)
         return PassResult(delay=result.delay, events=result.events)
+    tool, meta = profiles.profile_name(body), body.get("metadata") or {}
+    if tool is not None:  # its tool is gone: the next trial of a cluster-singleton tool may install
+        holder = singleton.holder_from(meta.get("namespace", ""), meta.get("name", ""), meta.get("uid", ""))
+        singleton.release(deps, tool, holder, now=now)
     finalizing.remove_finalizer(body, deps=deps)
     return PassResult(delay=None, gone=True, events=result.events)
 
