@@ -35,3 +35,23 @@ def test_a_failing_command_on_a_kwok_node_is_reported_as_not_executed(
     assert ready["message"].endswith("run steps not executed: smoke)")
     assert status["environment"]["type"] == "simulated"
     assert status["environment"]["kubernetesVersion"].startswith("v1.")
+
+
+def test_a_step_that_times_out_says_what_the_cluster_knows_of_the_cause(
+    operator: Any, kube: Any, namespace: str, trial_status: Any
+) -> None:
+    greedy = trials.deployment("greedy")
+    greedy["spec"]["template"]["spec"]["containers"][0]["resources"] = {"requests": {"cpu": "500"}}
+    body = trials.tool_trial(
+        "greedy",
+        namespace,
+        source=trials.manifests(greedy),
+        steps=[trials.step("up", timeout="4s", assert_=[trials.available("greedy")])],
+        target=f"{namespace}-greedy",
+    )
+    kube.create(body, namespace=namespace)
+    status = trials.wait_phase(trial_status, "greedy", namespace, "Passed", "Failed", "Error", timeout=90)
+    assert status["phase"] == "Failed"
+    message = trials.condition(status, "Ready")["message"]
+    assert "; the cluster says: pod greedy-" in message
+    assert "unschedulable: 0/3 nodes are available: 3 Insufficient cpu" in message

@@ -16,6 +16,7 @@ from toollab.model import status, trial
 from toollab.runner import (
     access,
     actions,
+    diagnose,
     footprint,
     leftovers,
     scoring,
@@ -218,7 +219,10 @@ def finish(
     with_footprint = replace(
         current, footprint=_footprint_or_none(tool_trial, current, deps=deps, user=user) or current.footprint
     )
-    message = simulation.verdict_message(action.message, with_footprint)
+    message = action.message
+    if action.reason in (status.Reason.ASSERTIONS_FAILED, status.Reason.TIMEOUT) and current.install:
+        message = diagnose.with_causes(message, deps.cluster_for(user), tool_trial.target.namespace)
+    message = simulation.verdict_message(message, with_footprint)
     finished = transitions.finish(with_footprint, action.verdict, action.reason, message, now=now)
     new, regressed = verdicts.conclude(tool_trial, finished)
     kind = "Normal" if action.verdict is status.Result.PASSED else "Warning"

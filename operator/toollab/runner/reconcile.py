@@ -13,7 +13,17 @@ from typing import Any
 
 from toollab import errors, logs
 from toollab.model import parse, status, trial
-from toollab.runner import actions, execute, finalizing, plan, profiles, singleton, transitions, verdicts
+from toollab.runner import (
+    actions,
+    diagnose,
+    execute,
+    finalizing,
+    plan,
+    profiles,
+    singleton,
+    transitions,
+    verdicts,
+)
 from toollab.runner.deps import Dependencies, Event
 from toollab.runner.outlook import Lane, lane_of
 
@@ -154,9 +164,20 @@ def _perform(
             _log_retry(tool_trial, current, action, exc)
             return execute.Performed(transitions.retrying(current, exc.reason, str(exc), now=now))
         message = f"{_stage_of(action)}: {exc}"
+        if isinstance(action, actions.Install) and "timed out" in str(exc):
+            message = _with_causes(message, tool_trial, current, deps=deps)
         finished = transitions.finish(current, status.Result.ERROR, exc.reason, message, now=now)
         recorded, regressed = verdicts.conclude(tool_trial, finished)
         return execute.Performed(recorded, (Event("Warning", exc.reason, message), *regressed))
+
+
+def _with_causes(
+    message: str, tool_trial: trial.ToolTrial, current: status.TrialStatus, *, deps: Dependencies
+) -> str:
+    """An install timeout's message with what the cluster knows of its cause."""
+    account = current.run.service_account if current.run else tool_trial.service_account
+    cluster = deps.cluster_for(deps.user_for(tool_trial.namespace, account))
+    return diagnose.with_causes(message, cluster, tool_trial.target.namespace)
 
 
 def _log_retry(
