@@ -113,7 +113,7 @@ def test_printer_columns() -> None:
         ("READY-IN", "number", ".status.timeToReadySeconds", 0),
         ("AGE", "date", ".metadata.creationTimestamp", 0),
     ]
-    assert [c[0] for c in columns if c[3] == 1] == ["READY", "RESULT", "NEXT-RUN", "MESSAGE"]
+    assert [c[0] for c in columns if c[3] == 1] == ["PROFILE", "READY", "RESULT", "NEXT-RUN", "MESSAGE"]
 
 
 def rules(path: str) -> list[str]:

@@ -78,3 +78,32 @@ class Environment:
             simulated_nodes=stored.as_int(raw.get("simulatedNodes")),
             kubernetes_version=stored.as_str(raw.get("kubernetesVersion")),
         )
+
+
+@dataclass(frozen=True)
+class ProfileInfo:
+    """`status.profile`: the ToolProfile a run installed from (reports group by its category)."""
+
+    name: str
+    category: str = ""
+    preset: str = ""
+    isolation: str = ""
+
+    def to_raw(self) -> dict[str, Any]:
+        """The stored form."""
+        return {
+            "name": self.name,
+            "category": self.category,
+            "preset": self.preset,
+            "isolation": self.isolation,
+        }
+
+    @classmethod
+    def from_raw(cls, raw: Raw) -> ProfileInfo:
+        """Read a stored profile record."""
+        return cls(
+            name=stored.as_str(raw.get("name")),
+            category=stored.as_str(raw.get("category")),
+            preset=stored.as_str(raw.get("preset")),
+            isolation=stored.as_str(raw.get("isolation")),
+        )

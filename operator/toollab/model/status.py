@@ -110,6 +110,7 @@ class TrialStatus:
     scorecard: scorecards.Scorecard | None = None
     next_run_at: datetime | None = None  # the next scheduled run, when spec.schedule is set
     environment: environments.Environment | None = None  # the cluster the run used
+    profile: environments.ProfileInfo | None = None  # the ToolProfile it installed from
     leftovers: tuple[Leftover, ...] | None = None  # what the post-run cleanup left (None: not audited)
 
     @property
@@ -153,6 +154,7 @@ class TrialStatus:
             scorecard=_sub(raw, "scorecard", scorecards.Scorecard.from_raw),
             next_run_at=stored.parse_time(raw.get("nextRunAt")),
             environment=_sub(raw, "environment", environments.Environment.from_raw),
+            profile=_sub(raw, "profile", environments.ProfileInfo.from_raw),
             leftovers=tuple(Leftover.from_raw(x) for x in _items(raw, "leftovers"))
             if isinstance(raw.get("leftovers"), list)
             else None,
@@ -181,5 +183,6 @@ class TrialStatus:
             "scorecard": None if self.scorecard is None else self.scorecard.to_raw(),
             "nextRunAt": write_time(self.next_run_at),
             "environment": None if self.environment is None else self.environment.to_raw(),
+            "profile": None if self.profile is None else self.profile.to_raw(),
             "leftovers": None if self.leftovers is None else [x.to_raw() for x in self.leftovers],
         }

@@ -142,7 +142,11 @@ def install(
 ) -> Performed:
     """Install the tool as the trial's identity; idempotent."""
     context = _context(tool_trial, current, deps=deps, user=user, now=now)
-    current = replace(current, environment=simulation.read_environment(deps) or current.environment)
+    current = replace(
+        current,
+        environment=simulation.read_environment(deps) or current.environment,
+        profile=simulation.profile_info(tool_trial),
+    )
     installer = installers.installer_for(tool_trial.source, helm_path=deps.helm_path)
     result = installer.install(context)
     inventory = result.inventory(current.inventory)

@@ -12,7 +12,7 @@ from dataclasses import replace
 from toollab import errors
 from toollab.cluster import port
 from toollab.model import environment, status, trial
-from toollab.runner import trial_steps
+from toollab.runner import profiles, trial_steps
 from toollab.runner.deps import Dependencies
 
 
@@ -24,6 +24,16 @@ def read_environment(deps: Dependencies) -> environment.Environment | None:
     except errors.Forbidden:
         return None
     return environment.Environment.from_nodes(nodes, kubernetes_version=version)
+
+
+def profile_info(tool_trial: trial.ToolTrial) -> environment.ProfileInfo | None:
+    """`status.profile` for a trial expanded from a profile (as last read)."""
+    name = tool_trial.tool.profile
+    known = profiles.known(name) if name else None
+    if name is None:
+        return None
+    category, isolation = (known.category, known.isolation) if known else ("", "")
+    return environment.ProfileInfo(name, category, tool_trial.tool.preset or "", isolation)
 
 
 def run_was_simulated(
