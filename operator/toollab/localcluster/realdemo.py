@@ -53,13 +53,13 @@ def trial(tool: str, *, namespace: str, repo: str) -> dict[str, Any]:
 
 
 def run_real_tools(root: Path, where: Path, *, namespace: str, run: Run, kubectl: str, log: Log) -> list[str]:
-    """Apply the real-tools trials, wait for their verdicts, print their scoreboard; the ones that
-    did not pass. Skips (with the reason) without a mirror."""
+    """Apply the catalog and the real-tools trials, wait for their verdicts, print their
+    scoreboard; the ones that did not pass. Skips the trials (with the reason) without a mirror."""
+    apply_catalog(root, run=run, kubectl=kubectl)
     folder = mirror(root)
     if folder is None:
         log("\nreal tools: skipped: no chart mirror (set TOOLLAB_CHART_MIRROR to the real charts folder)")
         return []
-    apply_catalog(root, run=run, kubectl=kubectl)
     url = background.ensure_chart_server(where, charts=[folder], log=log, proc=background.MIRROR)
     for tool in REAL_TOOLS:
         body = json.dumps(trial(tool, namespace=namespace, repo=url))
