@@ -12,6 +12,8 @@ from typing import Any
 
 from toollab import errors
 from toollab.cluster import port
+from toollab.model import status, trial
+from toollab.runner.deps import Dependencies
 
 MAX_CAUSES = 3
 MAX_CAUSE_CHARS = 300
@@ -33,6 +35,15 @@ def with_causes(message: str, cluster: port.Cluster, namespace: str) -> str:
     """`message`, followed by what the cluster knows (if anything)."""
     known = causes(cluster, namespace)
     return f"{message}; the cluster says: {'; '.join(known)}" if known else message
+
+
+def for_install(
+    message: str, tool_trial: trial.ToolTrial, current: status.TrialStatus, *, deps: Dependencies
+) -> str:
+    """An install timeout's message with what the cluster knows (read as the trial's identity)."""
+    account = current.run.service_account if current.run else tool_trial.service_account
+    cluster = deps.cluster_for(deps.user_for(tool_trial.namespace, account))
+    return with_causes(message, cluster, tool_trial.target.namespace)
 
 
 def _unschedulable(cluster: port.Cluster, namespace: str) -> list[str]:

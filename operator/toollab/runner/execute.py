@@ -16,7 +16,6 @@ from toollab.model import status, trial
 from toollab.runner import (
     access,
     actions,
-    diagnose,
     footprint,
     leftovers,
     scoring,
@@ -142,11 +141,7 @@ def install(
 ) -> Performed:
     """Install the tool as the trial's identity; idempotent."""
     context = _context(tool_trial, current, deps=deps, user=user, now=now)
-    current = replace(
-        current,
-        environment=simulation.read_environment(deps) or current.environment,
-        profile=simulation.profile_info(tool_trial),
-    )
+    current = simulation.with_run_context(current, tool_trial, deps=deps)
     installer = installers.installer_for(tool_trial.source, helm_path=deps.helm_path)
     result = installer.install(context)
     inventory = result.inventory(current.inventory)
@@ -223,10 +218,7 @@ def finish(
     with_footprint = replace(
         current, footprint=_footprint_or_none(tool_trial, current, deps=deps, user=user) or current.footprint
     )
-    message = action.message
-    if action.reason in (status.Reason.ASSERTIONS_FAILED, status.Reason.TIMEOUT) and current.install:
-        message = diagnose.with_causes(message, deps.cluster_for(user), tool_trial.target.namespace)
-    message = simulation.verdict_message(message, with_footprint)
+    message = simulation.finish_message(action, tool_trial, with_footprint, cluster=deps.cluster_for(user))
     finished = transitions.finish(with_footprint, action.verdict, action.reason, message, now=now)
     new, regressed = verdicts.conclude(tool_trial, finished)
     kind = "Normal" if action.verdict is status.Result.PASSED else "Warning"

@@ -98,7 +98,7 @@ def _pass(
     if lane is not None and lane_of(action) is not lane:
         return PassResult(delay=0.0, body=body)
     body = finalizing.add_finalizer(body, deps=deps)  # before the trial creates anything
-    holder = _singleton_holder(action, tool_trial, deps=deps, now=now)
+    holder = singleton.blocking_holder(action, tool_trial, deps=deps, now=now)
     if holder is not None:  # another trial has this cluster-singleton tool installed: wait
         message = singleton.waiting_message(tool_trial.tool.profile or "", holder)
         shown = show_queued(body=body, message=message, deps=deps, now=now)
@@ -165,19 +165,10 @@ def _perform(
             return execute.Performed(transitions.retrying(current, exc.reason, str(exc), now=now))
         message = f"{_stage_of(action)}: {exc}"
         if isinstance(action, actions.Install) and "timed out" in str(exc):
-            message = _with_causes(message, tool_trial, current, deps=deps)
+            message = diagnose.for_install(message, tool_trial, current, deps=deps)
         finished = transitions.finish(current, status.Result.ERROR, exc.reason, message, now=now)
         recorded, regressed = verdicts.conclude(tool_trial, finished)
         return execute.Performed(recorded, (Event("Warning", exc.reason, message), *regressed))
-
-
-def _with_causes(
-    message: str, tool_trial: trial.ToolTrial, current: status.TrialStatus, *, deps: Dependencies
-) -> str:
-    """An install timeout's message with what the cluster knows of its cause."""
-    account = current.run.service_account if current.run else tool_trial.service_account
-    cluster = deps.cluster_for(deps.user_for(tool_trial.namespace, account))
-    return diagnose.with_causes(message, cluster, tool_trial.target.namespace)
 
 
 def _log_retry(
@@ -191,17 +182,6 @@ def _log_retry(
     )
     extra = {"action": type(action).__name__, "reason": exc.reason}
     trial_log.log(logging.DEBUG if again else logging.INFO, "%s (will retry)", exc, extra=extra)
-
-
-def _singleton_holder(
-    action: actions.Action, tool_trial: trial.ToolTrial, *, deps: Dependencies, now: datetime
-) -> str | None:
-    """Before an install of a cluster-singleton profile: take its Lease, or who holds it."""
-    name = tool_trial.tool.profile
-    known = profiles.known(name) if name else None
-    if not isinstance(action, actions.Install) or known is None or not known.singleton:
-        return None
-    return singleton.acquire(deps, known.name, tool_trial, now=now)
 
 
 def _remember_release(
@@ -284,10 +264,7 @@ def _finalize(body: dict[str, Any], *, deps: Dependencies, now: datetime) -> Pas
     if not result.done:
         log.info("trial %s: %s", _where(body), result.message)
         return PassResult(delay=result.delay, events=result.events)
-    tool, meta = profiles.profile_name(body), body.get("metadata") or {}
-    if tool is not None:  # its tool is gone: the next trial of a cluster-singleton tool may install
-        holder = singleton.holder_from(meta.get("namespace", ""), meta.get("name", ""), meta.get("uid", ""))
-        singleton.release(deps, tool, holder, now=now)
+    singleton.release_for_body(deps, body, now=now)  # the next trial of its tool may install
     finalizing.remove_finalizer(body, deps=deps)
     return PassResult(delay=None, gone=True, events=result.events)
 

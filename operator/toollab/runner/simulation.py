@@ -12,7 +12,7 @@ from dataclasses import replace
 from toollab import errors
 from toollab.cluster import port
 from toollab.model import environment, status, trial
-from toollab.runner import profiles, trial_steps
+from toollab.runner import actions, diagnose, profiles, trial_steps
 from toollab.runner.deps import Dependencies
 
 
@@ -24,6 +24,24 @@ def read_environment(deps: Dependencies) -> environment.Environment | None:
     except errors.Forbidden:
         return None
     return environment.Environment.from_nodes(nodes, kubernetes_version=version)
+
+
+def with_run_context(
+    current: status.TrialStatus, tool_trial: trial.ToolTrial, *, deps: Dependencies
+) -> status.TrialStatus:
+    """At install: the cluster's environment and the profile the run installs from."""
+    read = read_environment(deps) or current.environment
+    return replace(current, environment=read, profile=profile_info(tool_trial))
+
+
+def finish_message(
+    action: actions.Finish, tool_trial: trial.ToolTrial, current: status.TrialStatus, *, cluster: port.Cluster
+) -> str:
+    """The verdict's message: a timeout's known causes, then what simulation could not verify."""
+    message = action.message
+    if action.reason in (status.Reason.ASSERTIONS_FAILED, status.Reason.TIMEOUT) and current.install:
+        message = diagnose.with_causes(message, cluster, tool_trial.target.namespace)
+    return verdict_message(message, current)
 
 
 def profile_info(tool_trial: trial.ToolTrial) -> environment.ProfileInfo | None:

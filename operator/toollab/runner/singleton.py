@@ -17,6 +17,7 @@ from typing import Any
 
 from toollab import errors
 from toollab.model import trial
+from toollab.runner import actions, profiles
 from toollab.runner.deps import Dependencies
 
 LEASE_API = "coordination.k8s.io/v1"
@@ -36,6 +37,27 @@ def holder_of(tool_trial: trial.ToolTrial) -> str:
 def holder_from(namespace: str, name: str, uid: str) -> str:
     """namespace/name/uid."""
     return f"{namespace}/{name}/{uid}"
+
+
+def blocking_holder(
+    action: actions.Action, tool_trial: trial.ToolTrial, *, deps: Dependencies, now: datetime
+) -> str | None:
+    """Before an install of a cluster-singleton profile: take its Lease; who holds it otherwise."""
+    name = tool_trial.tool.profile
+    known = profiles.known(name) if name else None
+    if not isinstance(action, actions.Install) or known is None or not known.singleton:
+        return None
+    return acquire(deps, known.name, tool_trial, now=now)
+
+
+def release_for_body(deps: Dependencies, body: Mapping[str, Any], *, now: datetime) -> None:
+    """On a trial's deletion, once its tool is gone: give up the Lease if it held it."""
+    tool, meta = profiles.profile_name(body), body.get("metadata") or {}
+    if tool is not None:
+        holder = holder_from(
+            str(meta.get("namespace", "")), str(meta.get("name", "")), str(meta.get("uid", ""))
+        )
+        release(deps, tool, holder, now=now)
 
 
 def acquire(deps: Dependencies, tool: str, tool_trial: trial.ToolTrial, *, now: datetime) -> str | None:
