@@ -136,8 +136,9 @@ def ensure_chart_server(
         log(f"{what}: reusing PID {pid} at {url}")
         return url
     stop(where, proc)
-    argv = [sys.executable, "-m", "toollab.localcluster.chartserver", *map(str, charts)]
-    argv += ["--directory"] if proc is MIRROR else []
+    argv = [sys.executable, "-m", "toollab.localcluster.chartserver"]
+    argv += ["--directory"] if proc is MIRROR else []  # right after the module: MIRROR's marker
+    argv += [str(c) for c in charts]
     pid = start(where, proc, argv, env=os.environ, cwd=where)
     url = _wait_for_url(where, pid, proc)
     url_file.write_text(url + "\n")
