@@ -182,7 +182,7 @@ def stop_background(*, log: Log = print) -> None:
     for proc in (background.OPERATOR, background.CHART_SERVER, background.MIRROR):
         pid = background.stop(where, proc)
         if pid is not None:
-            what = "operator" if proc is background.OPERATOR else f"{proc.name} server"
+            what = {"operator": "operator", "mirror": "chart mirror"}.get(proc.name, "chart server")
             log(f"demo: stopped the {what} (PID {pid})")
 
 
