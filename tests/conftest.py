@@ -22,13 +22,17 @@ SESSION_PREFIX = f"t{secrets.token_hex(2)}-"
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Mark tests by tier folder: tests/cluster -> cluster, tests/e2e -> e2e (and cluster)."""
+    """Mark tests by tier folder: tests/cluster -> cluster, tests/e2e -> e2e, tests/realtools ->
+    realtools (both also cluster)."""
     for item in items:
         parts = Path(str(item.fspath)).relative_to(REPO).parts
         if parts[:2] == ("tests", "cluster"):
             item.add_marker(pytest.mark.cluster)
         if parts[:2] == ("tests", "e2e"):
             item.add_marker(pytest.mark.e2e)
+            item.add_marker(pytest.mark.cluster)
+        if parts[:2] == ("tests", "realtools"):
+            item.add_marker(pytest.mark.realtools)
             item.add_marker(pytest.mark.cluster)
 
 

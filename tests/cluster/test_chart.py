@@ -124,12 +124,21 @@ def test_values_reach_the_operator() -> None:
     (container,) = deployment["spec"]["template"]["spec"]["containers"]
     assert container["image"] == "ghcr.io/toollab/toollab:1.2.3"
     assert container["resources"]["requests"]["cpu"] == "250m"
-    binding = one(objects, "ClusterRoleBinding")
+    (binding,) = [
+        o for o in objects if o["kind"] == "ClusterRoleBinding" and "operator" in o["metadata"]["name"]
+    ]
     assert binding["subjects"] == [
         {"kind": "ServiceAccount", "name": "lab-toollab-operator", "namespace": "ops"}
     ]
     (bind,) = [r for r in one_named(objects, "lab-toollab-operator")["rules"] if "bind" in r["verbs"]]
     assert bind["resourceNames"] == ["lab-toollab-tenant"]
+
+
+def test_the_chart_ships_the_catalog_unless_told_not_to() -> None:
+    profiles = [o for o in render() if o["kind"] == "ToolProfile"]
+    on_disk = {p.stem: yaml.safe_load(p.read_text()) for p in (REPO / "catalog").glob("*.yaml")}
+    assert {p["metadata"]["name"]: p for p in profiles} == on_disk
+    assert not [o for o in render("--set", "catalog.install=false") if o["kind"] == "ToolProfile"]
 
 
 def one_named(objects: list[dict[str, Any]], name: str) -> dict[str, Any]:

@@ -25,6 +25,8 @@ def release(kube: Any, kubeconfig: str, crds: list[str], other_namespace: str) -
     namespace = f"{name}-system"
     install = ["install", name, str(CHART), "--namespace", namespace, "--create-namespace"]
     values = ["--set", f"watchNamespaces={{{other_namespace}}}", "--set", "allowHttp=true"]
+    # the catalog's ToolProfiles are cluster-wide, fixed names: the session's (kubectl-applied) stay
+    values += ["--set", "catalog.install=false"]
     trials.run_tool("helm", *install, *values, kubeconfig=kubeconfig)
     try:
         yield name, namespace

@@ -113,7 +113,7 @@ def test_printer_columns() -> None:
         ("READY-IN", "number", ".status.timeToReadySeconds", 0),
         ("AGE", "date", ".metadata.creationTimestamp", 0),
     ]
-    assert [c[0] for c in columns if c[3] == 1] == ["READY", "RESULT", "NEXT-RUN", "MESSAGE"]
+    assert [c[0] for c in columns if c[3] == 1] == ["PROFILE", "READY", "RESULT", "NEXT-RUN", "MESSAGE"]
 
 
 def rules(path: str) -> list[str]:
@@ -124,8 +124,8 @@ def rules(path: str) -> list[str]:
 @pytest.mark.parametrize(
     ("path", "message"),
     [
-        ("spec.tool", "needs a source: set exactly one of helm or manifests"),
-        ("spec.tool", "has two sources: set exactly one of helm or manifests"),
+        ("spec.tool", "needs a source: set exactly one of helm, manifests, parts or profile"),
+        ("spec.tool", "has two sources: set exactly one of helm, manifests, parts or profile"),
         ("spec.tool.manifests", "needs at least one of inline, urls or configMapRef"),
         ("spec.tool.helm.valuesFrom[]", "set exactly one of configMapRef or secretRef"),
         ("spec.steps", "step names must be unique"),

@@ -2,8 +2,9 @@
 
 Checks each ToolTrial document against the CRD's OpenAPI schema (shipped as package data)
 and the CEL rules as `model.parse` re-expresses them, and compiles the expressions of steps in
-the chainsaw dialect (syntax, known functions) and `steps[].cel` over the step's refs.
-Never contacts a cluster.
+the chainsaw dialect (syntax, known functions) and `steps[].cel` over the step's refs. A trial
+naming a profile is expanded with the built-in catalog (plus --catalog files), and checked as the
+operator would run it. Contacts a cluster only with --cluster (to use its ToolProfiles instead).
 Exit 0: all valid; 1: a problem found; 2: a file could not be read.
 """
 
@@ -18,7 +19,8 @@ from typing import Any
 
 from toollab import cel, errors
 from toollab.assertions import dialect as dialects
-from toollab.model import fields, parse, schema, step, trial
+from toollab.cli import connect, profile_catalog
+from toollab.model import fields, parse, profile, schema, step, trial
 
 CRD_RESOURCE = "data/tooltrials.crd.yaml"
 
@@ -28,12 +30,29 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "files", nargs="+", metavar="FILE", help="YAML files of ToolTrials ('-': standard input)"
     )
+    profile_catalog.add_arguments(parser)
+    connect.add_arguments(parser)
 
 
 def run(args: argparse.Namespace) -> int:
     """Validate every file; the worst exit status wins."""
     crd_schema = load_schema()
-    return max(_validate_file(name, crd_schema) for name in args.files)
+    try:
+        profiles = _profiles(args)
+    except errors.InputError as exc:
+        print(f"catalog: {exc}", file=sys.stderr)
+        return 2
+    return max(_validate_file(name, crd_schema, profiles) for name in args.files)
+
+
+def _profiles(args: argparse.Namespace) -> dict[str, profile.Profile]:
+    if getattr(args, "cluster", False):
+        cluster = connect.live_cluster(args.kubeconfig, args.context)
+        try:
+            return profile_catalog.from_cluster(cluster) | profile_catalog.from_paths(args.catalog)
+        finally:
+            connect.close(cluster)
+    return profile_catalog.built_in() | profile_catalog.from_paths(getattr(args, "catalog", []))
 
 
 def load_schema() -> schema.Schema:
@@ -47,12 +66,22 @@ def load_schema() -> schema.Schema:
     return result
 
 
-def problems_in(document: Mapping[str, Any], crd_schema: schema.Schema) -> list[schema.Problem]:
-    """Schema problems of one ToolTrial document, plus those of the CEL rules (found by parse)."""
+def problems_in(
+    document: Mapping[str, Any],
+    crd_schema: schema.Schema,
+    profiles: Mapping[str, profile.Profile] | None = None,
+) -> list[schema.Problem]:
+    """Schema problems of one ToolTrial document, plus those of the CEL rules (found by parse);
+    a trial naming a profile is checked as expanded with `profiles`."""
     found = schema.validate_resource(document, crd_schema, pattern_text=fields.PATTERN_TEXT)
-    for exc in parse.find_problems(document):
+    try:
+        expanded = _expanded(document, profiles or {})
+    except errors.SpecError as bad:
+        problem = schema.Problem(bad.path, bad.detail)
+        return _merge(found, problem) + list(_expression_problems(document)) + list(_cel_problems(document))
+    for exc in parse.find_problems(expanded):
         found = _merge(found, schema.Problem(exc.path, exc.detail))
-    return found + list(_expression_problems(document)) + list(_cel_problems(document))
+    return found + list(_expression_problems(expanded)) + list(_cel_problems(document))
 
 
 def _cel_problems(document: Mapping[str, Any]) -> Iterator[schema.Problem]:
@@ -72,6 +101,18 @@ def _cel_problems(document: Mapping[str, Any]) -> Iterator[schema.Problem]:
                 cel.compile_expression(source, variables=names)
             except errors.CelError as exc:
                 yield schema.Problem(f"spec.steps[{i}].cel[{j}]", str(exc))
+
+
+def _expanded(document: Mapping[str, Any], profiles: Mapping[str, profile.Profile]) -> Mapping[str, Any]:
+    spec = document.get("spec")
+    tool = spec.get("tool") if isinstance(spec, Mapping) else None
+    name = tool.get("profile") if isinstance(tool, Mapping) else None
+    if not isinstance(name, str):
+        return document
+    if name not in profiles:
+        known = ", ".join(sorted(profiles)) or "none"
+        raise errors.SpecError("spec.tool.profile", f'no ToolProfile "{name}" (known: {known})')
+    return profile.expand(document, profiles[name])
 
 
 def _expression_problems(document: Mapping[str, Any]) -> Iterator[schema.Problem]:
@@ -100,7 +141,7 @@ def _merge(found: list[schema.Problem], extra: schema.Problem) -> list[schema.Pr
     return [extra if i == same[0] else problem for i, problem in enumerate(found)]
 
 
-def _validate_file(name: str, crd_schema: schema.Schema) -> int:
+def _validate_file(name: str, crd_schema: schema.Schema, profiles: Mapping[str, profile.Profile]) -> int:
     try:
         documents = _read(name)
     except errors.InputError as exc:
@@ -116,7 +157,7 @@ def _validate_file(name: str, crd_schema: schema.Schema) -> int:
             skipped += 1
             continue
         trials += 1
-        lines.extend(_report(label, document, crd_schema))
+        lines.extend(_report(label, document, crd_schema, profiles))
     return _summarize(name, lines, trials=trials, skipped=skipped)
 
 
@@ -133,14 +174,16 @@ def _summarize(name: str, lines: list[str], *, trials: int, skipped: int) -> int
     return 0
 
 
-def _report(label: str, document: Any, crd_schema: schema.Schema) -> Iterator[str]:
+def _report(
+    label: str, document: Any, crd_schema: schema.Schema, profiles: Mapping[str, profile.Profile]
+) -> Iterator[str]:
     if not isinstance(document, Mapping):
         yield f"{label}: not an object"
         return
     if document.get("apiVersion") != trial.API_VERSION or document.get("kind") != trial.KIND:
         yield f"{label}: apiVersion and kind must be {trial.API_VERSION} and {trial.KIND}"
         return
-    for problem in problems_in(document, crd_schema):
+    for problem in problems_in(document, crd_schema, profiles):
         yield f"{label} {problem.path}: {problem.message}" if problem.path else f"{label}: {problem.message}"
 
 

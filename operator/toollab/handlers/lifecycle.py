@@ -92,6 +92,7 @@ def _build_engine(cfg: config.OperatorConfig, identity: str) -> tuple[core.Engin
         kubeconfig=kubeconfigs.for_children_until_exit(cfg.kubeconfig, cfg.context),
         tenant_role=cfg.tenant_role,
         kube_score=cfg.kube_score,
+        lease_namespace=cfg.lease_namespace,
     )
     post = functools.partial(_post_events, cluster, instance=identity)
     engine = core.Engine(

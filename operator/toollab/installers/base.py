@@ -14,6 +14,7 @@ from enum import StrEnum
 from typing import Protocol
 
 from toollab.cluster import port
+from toollab.model import parts as model_parts
 from toollab.model import records, trial
 
 FIELD_MANAGER = "toollab"
@@ -101,6 +102,7 @@ class InstallResult:
     objects: tuple[records.InventoryEntry, ...]
     seconds: float
     release: str | None = None  # helm release name; None for manifests
+    parts: tuple[model_parts.PartInfo, ...] = ()  # each part of a multi-part install
 
     @property
     def cluster_scoped_objects(self) -> int:
@@ -116,6 +118,7 @@ class InstallResult:
             app_version=self.app_version,
             objects=len(self.objects),
             seconds=round(self.seconds, 1),
+            parts=self.parts,
         )
 
     def inventory(self, before: records.Inventory | None = None) -> records.Inventory:

@@ -40,6 +40,7 @@ class Background:
 
 
 CHART_SERVER = Background("chartserver", "toollab.localcluster.chartserver")
+MIRROR = Background("mirror", "toollab.localcluster.chartserver\0--directory")  # the real charts
 OPERATOR = Background("operator", "toollab.cli.main\0operator\0")
 
 
@@ -122,33 +123,39 @@ def serves(url: str) -> bool:
         return False
 
 
-def ensure_chart_server(where: Path, *, charts: Sequence[Path], log: Callable[[str], None]) -> str:
-    """Reuse the recorded chart server if it still serves; else start one for `charts`. Returns its URL."""
-    url_file = where / "chartserver.url"
-    pid = running_pid(where, CHART_SERVER)
+def ensure_chart_server(
+    where: Path, *, charts: Sequence[Path], log: Callable[[str], None], proc: Background = CHART_SERVER
+) -> str:
+    """Reuse the recorded chart server if it still serves; else start one for `charts` (with proc
+    MIRROR: serve the one folder in `charts` as it is). Returns its URL."""
+    url_file = where / f"{proc.name}.url"
+    pid = running_pid(where, proc)
     url = url_file.read_text().strip() if url_file.exists() else ""
+    what = "chart server" if proc is CHART_SERVER else "chart mirror"
     if pid is not None and url and serves(url):
-        log(f"chart server: reusing PID {pid} at {url}")
+        log(f"{what}: reusing PID {pid} at {url}")
         return url
-    stop(where, CHART_SERVER)
-    argv = [sys.executable, "-m", "toollab.localcluster.chartserver", *map(str, charts)]
-    pid = start(where, CHART_SERVER, argv, env=os.environ, cwd=where)
-    url = _wait_for_url(where, pid)
+    stop(where, proc)
+    argv = [sys.executable, "-m", "toollab.localcluster.chartserver"]
+    argv += ["--directory"] if proc is MIRROR else []  # right after the module: MIRROR's marker
+    argv += [str(c) for c in charts]
+    pid = start(where, proc, argv, env=os.environ, cwd=where)
+    url = _wait_for_url(where, pid, proc)
     url_file.write_text(url + "\n")
-    log(f"chart server: started PID {pid} at {url}, serving {', '.join(c.name for c in charts)}")
+    log(f"{what}: started PID {pid} at {url}, serving {', '.join(str(c.name) for c in charts)}")
     return url
 
 
-def _wait_for_url(where: Path, pid: int, timeout: float = 120.0) -> str:
+def _wait_for_url(where: Path, pid: int, proc: Background, timeout: float = 120.0) -> str:
     """The URL the chart server prints on its first line, once it serves."""
     deadline = time.monotonic() + timeout
-    log_file = CHART_SERVER.log_file(where)
+    log_file = proc.log_file(where)
     while time.monotonic() < deadline:
         first = (log_file.read_text(errors="replace").splitlines() or [""])[0]
         if first.startswith("http://") and serves(first):
             return first
-        if running_pid(where, CHART_SERVER) != pid:
-            raise StartError(f"the chart server exited; see {log_file}\n{log_tail(where, CHART_SERVER)}")
+        if running_pid(where, proc) != pid:
+            raise StartError(f"the chart server exited; see {log_file}\n{log_tail(where, proc)}")
         time.sleep(0.2)
     raise StartError(f"the chart server did not serve within {timeout:.0f}s; see {log_file}")
 

@@ -83,9 +83,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="chartserver", description=__doc__)
     parser.add_argument("charts", nargs="+", type=Path, help="chart folders to package and serve")
     parser.add_argument("--port", type=int, default=0, help="port on 127.0.0.1 (default: any free one)")
+    parser.add_argument(
+        "--directory", action="store_true", help="serve the one folder given as it is (a packaged repository)"
+    )
     args = parser.parse_args(argv)
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))  # clean up the temp folder on `kill` too
-    with serve_charts(args.charts, port=args.port) as url:
+    served = serve_directory(args.charts[0], port=args.port) if args.directory else None
+    with served or serve_charts(args.charts, port=args.port) as url:
         print(url, flush=True)
         with contextlib.suppress(KeyboardInterrupt):
             threading.Event().wait()

@@ -17,7 +17,7 @@ from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from toollab.localcluster import background, lab, pins, start, state
+from toollab.localcluster import background, lab, pins, realdemo, start, state
 
 NAMESPACE = "lab"
 REPO_PLACEHOLDER = "http://127.0.0.1:8879"  # the examples' `repo:`, replaced by the chart server's URL
@@ -59,7 +59,7 @@ def run(argv: Sequence[str], *, stdin: str | None = None, capture: bool = True) 
 
 
 def apply_crds() -> None:
-    """The ToolTrial CRD, applied server-side and Established."""
+    """The CRDs, applied server-side, and the ToolTrial CRD Established."""
     run([tool("kubectl"), "apply", "--server-side", "--force-conflicts", "-f", str(ROOT / "crds")])
     run(
         [
@@ -179,10 +179,10 @@ def show_scoreboard(where: Path, *, log: Log) -> Path:
 def stop_background(*, log: Log = print) -> None:
     """Stop the operator, then the chart server, by recorded PID (before the cluster goes)."""
     where = state.state_dir()
-    for proc in (background.OPERATOR, background.CHART_SERVER):
+    for proc in (background.OPERATOR, background.CHART_SERVER, background.MIRROR):
         pid = background.stop(where, proc)
         if pid is not None:
-            what = "chart server" if proc is background.CHART_SERVER else "operator"
+            what = {"operator": "operator", "mirror": "chart mirror"}.get(proc.name, "chart server")
             log(f"demo: stopped the {what} (PID {pid})")
 
 
@@ -215,6 +215,9 @@ def demo(*, log: Log = print) -> int:
     log(f"trials: applied {len(applied)} into namespace {NAMESPACE}; waiting for their verdicts")
     wait_for_verdicts(applied, log=log)
     missed = [name for name in missed_expectations(applied, log=log) if name not in EXPECTED_TO_FAIL]
+    missed += realdemo.run_real_tools(
+        ROOT, where, namespace=NAMESPACE, run=run, kubectl=tool("kubectl"), log=log
+    )
     page = show_scoreboard(where, log=log)
     log(
         _closing(

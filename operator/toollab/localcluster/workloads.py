@@ -16,7 +16,8 @@ SMOKE_NAMESPACE = "toollab-smoke"
 
 def node_body(name: str) -> dict[str, Any]:
     """A kwok-managed Node with a loopback address and realistic capacity; no taint."""
-    capacity = {"cpu": "32", "memory": "256Gi", "pods": "110"}
+    # ephemeral-storage too: charts request it (Bitnami-style resource presets, Contour's certgen)
+    capacity = {"cpu": "32", "memory": "256Gi", "pods": "110", "ephemeral-storage": "100Gi"}
     return {
         "apiVersion": "v1",
         "kind": "Node",

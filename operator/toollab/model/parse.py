@@ -13,7 +13,7 @@ from functools import partial
 from typing import Any
 
 from toollab import errors
-from toollab.model import celparts, durations, fields, limits, step, trial
+from toollab.model import celparts, durations, fields, limits, parts, step, trial
 from toollab.model import schedule as schedules
 
 # Limits shared with the CRD (tests/unit/test_crd.py holds the two in step).
@@ -96,18 +96,23 @@ def find_problems(body: Body) -> list[errors.SpecError]:
 def _tool(tool: Body) -> tuple[trial.Tool, trial.Source]:
     name = fields.string(tool, "name", "spec.tool", required=True, max_length=253)
     version = fields.string(tool, "version", "spec.tool") or None
-    helm, manifests = tool.get("helm"), tool.get("manifests")
-    if helm is None and manifests is None:
-        raise errors.SpecError("spec.tool", "needs a source: set exactly one of helm or manifests")
-    if helm is not None and manifests is not None:
-        raise errors.SpecError("spec.tool", "has two sources: set exactly one of helm or manifests")
-    if helm is not None:
-        return trial.Tool(name, version), _helm(fields.as_mapping(helm, "spec.tool.helm"))
-    return trial.Tool(name, version), _manifests(fields.as_mapping(manifests, "spec.tool.manifests"))
+    if tool.get("profile") is not None:  # the operator and `validate` expand it first (model.profile)
+        raise errors.SpecError("spec.tool.profile", "names a ToolProfile that was not resolved")
+    given = [key for key in ("helm", "manifests", "parts") if tool.get(key) is not None]
+    if len(given) != 1:
+        what = "needs a source" if not given else "has two sources"
+        raise errors.SpecError("spec.tool", f"{what}: set exactly one of helm, manifests, parts or profile")
+    resolved = fields.string(tool, parts.RESOLVED_FROM, "spec.tool") or None  # set by the expansion
+    preset = fields.string(tool, "preset", "spec.tool") or None
+    tool_model = trial.Tool(name, version, profile=resolved, preset=preset)
+    if given[0] == "parts":
+        return tool_model, parts.parse_parts(tool, "spec.tool", helm=_helm, manifests=_manifests)
+    if given[0] == "helm":
+        return tool_model, _helm(fields.as_mapping(tool["helm"], "spec.tool.helm"))
+    return tool_model, _manifests(fields.as_mapping(tool["manifests"], "spec.tool.manifests"))
 
 
-def _helm(helm: Body) -> trial.HelmSource:
-    path = "spec.tool.helm"
+def _helm(helm: Body, path: str = "spec.tool.helm") -> trial.HelmSource:
     values = fields.as_mapping(helm.get("values") or {}, f"{path}.values")
     refs = fields.list_of(helm, "valuesFrom", path, max_items=MAX_VALUES_FROM)
     return trial.HelmSource(
@@ -137,8 +142,7 @@ def _key_ref(value: Any, path: str, kind: trial.RefKind) -> trial.KeyRef:
     )
 
 
-def _manifests(manifests: Body) -> trial.ManifestSource:
-    path = "spec.tool.manifests"
+def _manifests(manifests: Body, path: str = "spec.tool.manifests") -> trial.ManifestSource:
     inline = fields.objects(manifests, "inline", path, max_items=MAX_INLINE)
     urls = fields.list_of(manifests, "urls", path, max_items=MAX_URLS)
     ref = manifests.get("configMapRef")

@@ -13,6 +13,7 @@ from enum import StrEnum
 from typing import Any, TypeVar
 
 from toollab.model import stored
+from toollab.model.parts import PartInfo
 
 Raw = Mapping[str, Any]
 E = TypeVar("E", bound=StrEnum)
@@ -68,6 +69,7 @@ class StepStatus:
     started_at: datetime | None = None
     deadline: datetime | None = None
     applied: bool = False  # its apply/delete/run parts were done (once per run)
+    simulated: bool = False  # its run Job "completed" on a simulated node: the command never ran
 
     def to_raw(self) -> dict[str, Any]:
         """The stored form."""
@@ -77,7 +79,7 @@ class StepStatus:
             "attempts": self.attempts,
             "seconds": self.seconds,
         }
-        raw |= {"message": self.message, "applied": self.applied}
+        raw |= {"message": self.message, "applied": self.applied, "simulated": self.simulated or None}
         return compact(
             raw | {"startedAt": write_time(self.started_at), "deadline": write_time(self.deadline)}
         )
@@ -94,6 +96,7 @@ class StepStatus:
             started_at=stored.parse_time(raw.get("startedAt")),
             deadline=stored.parse_time(raw.get("deadline")),
             applied=raw.get("applied") is True,
+            simulated=raw.get("simulated") is True,
         )
 
 
@@ -107,10 +110,13 @@ class InstallInfo:
     app_version: str = ""
     objects: int = 0
     seconds: float = 0.0
+    parts: tuple[PartInfo, ...] = ()  # a multi-part install's parts, in install order
+    profile: str = ""  # the ToolProfile the install came from
+    preset: str = ""  # and its values preset
 
     def to_raw(self) -> dict[str, Any]:
         """The stored form."""
-        return {
+        raw: dict[str, Any] = {
             "method": self.method,
             "chart": self.chart,
             "version": self.version,
@@ -118,10 +124,14 @@ class InstallInfo:
             "objects": self.objects,
             "seconds": self.seconds,
         }
+        if self.parts:
+            raw["parts"] = [part.to_raw() for part in self.parts]
+        return raw | ({"profile": self.profile, "preset": self.preset} if self.profile else {})
 
     @classmethod
     def from_raw(cls, raw: Raw) -> InstallInfo:
         """Read a stored install record."""
+        parts = raw.get("parts")
         return cls(
             method=stored.as_str(raw.get("method")),
             chart=stored.as_str(raw.get("chart")),
@@ -129,6 +139,11 @@ class InstallInfo:
             app_version=stored.as_str(raw.get("appVersion")),
             objects=stored.as_int(raw.get("objects")),
             seconds=stored.as_float(raw.get("seconds")) or 0.0,
+            parts=tuple(PartInfo.from_raw(p) for p in parts if isinstance(p, Mapping))
+            if isinstance(parts, list)
+            else (),
+            profile=stored.as_str(raw.get("profile")),
+            preset=stored.as_str(raw.get("preset")),
         )
 
 
@@ -226,6 +241,7 @@ class InventoryEntry:
     namespace: str | None = None  # None: cluster-scoped
     created: bool = True
     uid: str = ""
+    part: str | None = None  # the part of a multi-part install that made it
 
     @property
     def key(self) -> tuple[str, str, str | None, str]:
@@ -235,7 +251,9 @@ class InventoryEntry:
     def to_raw(self) -> dict[str, Any]:
         """The stored form."""
         raw = {"apiVersion": self.api_version, "kind": self.kind, "namespace": self.namespace}
-        return compact(raw | {"name": self.name, "created": self.created, "uid": self.uid or None})
+        return compact(
+            raw | {"name": self.name, "created": self.created, "uid": self.uid or None, "part": self.part}
+        )
 
     @classmethod
     def from_raw(cls, raw: Raw) -> InventoryEntry:
@@ -247,6 +265,7 @@ class InventoryEntry:
             namespace=stored.as_str(raw.get("namespace")) or None,
             created=raw.get("created") is True,
             uid=stored.as_str(raw.get("uid")),
+            part=stored.as_str(raw.get("part")) or None,
         )
 
 

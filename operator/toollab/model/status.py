@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, TypeVar
 
+from toollab.model import environment as environments
 from toollab.model import history as histories
 from toollab.model import scorecard as scorecards
 from toollab.model import stored
@@ -28,6 +29,7 @@ from toollab.model.conditions import (
     merge_conditions,
     trim,
 )
+from toollab.model.leftover import Leftover
 from toollab.model.records import (
     Footprint,
     InstallInfo,
@@ -107,6 +109,9 @@ class TrialStatus:
     history: tuple[histories.HistoryEntry, ...] = ()  # newest first
     scorecard: scorecards.Scorecard | None = None
     next_run_at: datetime | None = None  # the next scheduled run, when spec.schedule is set
+    environment: environments.Environment | None = None  # the cluster the run used
+    profile: environments.ProfileInfo | None = None  # the ToolProfile it installed from
+    leftovers: tuple[Leftover, ...] | None = None  # what the post-run cleanup left (None: not audited)
 
     @property
     def passed_text(self) -> str:
@@ -148,6 +153,11 @@ class TrialStatus:
             ),
             scorecard=_sub(raw, "scorecard", scorecards.Scorecard.from_raw),
             next_run_at=stored.parse_time(raw.get("nextRunAt")),
+            environment=_sub(raw, "environment", environments.Environment.from_raw),
+            profile=_sub(raw, "profile", environments.ProfileInfo.from_raw),
+            leftovers=tuple(Leftover.from_raw(x) for x in _items(raw, "leftovers"))
+            if isinstance(raw.get("leftovers"), list)
+            else None,
         )
 
     def to_patch(self) -> dict[str, Any]:
@@ -172,4 +182,7 @@ class TrialStatus:
             "history": [entry.to_raw() for entry in self.history],
             "scorecard": None if self.scorecard is None else self.scorecard.to_raw(),
             "nextRunAt": write_time(self.next_run_at),
+            "environment": None if self.environment is None else self.environment.to_raw(),
+            "profile": None if self.profile is None else self.profile.to_raw(),
+            "leftovers": None if self.leftovers is None else [x.to_raw() for x in self.leftovers],
         }

@@ -71,7 +71,35 @@ class ManifestSource:
     config_map_ref: KeyRef | None = None
 
 
-Source = HelmSource | ManifestSource
+@dataclass(frozen=True)
+class GeneratedValue:
+    """A helm value the operator generates at install time when the part's values lack it."""
+
+    path: str  # dotted values path, e.g. identity.issuer.tls.crtPEM
+    kind: str  # one of GENERATED_KINDS
+
+
+# What the operator can generate: one throwaway CA and an issuer it signs, per install.
+GENERATED_KINDS = ("ca-certificate", "issuer-certificate", "issuer-key")
+
+
+@dataclass(frozen=True)
+class Part:
+    """`spec.tool.parts[i]`: one install of an ordered multi-part install; `name` is its release."""
+
+    name: str
+    source: HelmSource | ManifestSource
+    generated: tuple[GeneratedValue, ...] = ()
+
+
+@dataclass(frozen=True)
+class PartsSource:
+    """`spec.tool.parts`: installed in order, removed in reverse order."""
+
+    parts: tuple[Part, ...]
+
+
+Source = HelmSource | ManifestSource | PartsSource
 
 
 @dataclass(frozen=True)
@@ -80,6 +108,8 @@ class Tool:
 
     name: str
     version: str | None = None
+    profile: str | None = None  # spec.tool.profile: the ToolProfile the parts and health came from
+    preset: str | None = None  # spec.tool.preset, as resolved
 
 
 @dataclass(frozen=True)

@@ -73,6 +73,7 @@ class Row:
     leftovers: int | None = None
     created_at: str = ""
     not_picked_up: bool = False  # no status, and created more than NOT_PICKED_UP_SECONDS ago
+    simulated: bool = False  # it ran on simulated (kwok) nodes: no container really ran
 
     @property
     def shown_phase(self) -> str:
@@ -175,7 +176,10 @@ def build_row(
     return Row(
         namespace=_str(meta.get("namespace")),
         name=_str(meta.get("name")),
-        tool=_str(tool.get("name")) or _str(install.get("tool")) or _str(meta.get("name")),
+        tool=_str(tool.get("name"))
+        or _str(tool.get("profile"))
+        or _str(install.get("tool"))
+        or _str(meta.get("name")),
         version=_version(tool, install),
         app_version=_str(install.get("appVersion")),
         phase=_str(status.get("phase")),
@@ -196,6 +200,7 @@ def build_row(
         leftovers=lab.read_leftovers(status),
         created_at=_str(meta.get("creationTimestamp")),
         not_picked_up=unwatched,
+        simulated=bool(_int(_map(status, "environment").get("simulatedNodes"))),
     )
 
 

@@ -48,6 +48,9 @@ def render_table(rows: Sequence[scoreboard.Row], *, color: bool = False) -> str:
     console.print(build_table(rows))
     console.print()
     console.print(scoreboard.summary_line(scoreboard.summarize(rows)))
+    simulated = [row.name for row in rows if row.simulated]
+    if simulated:
+        console.print(f"simulated nodes (no container ran; see each Ready message): {', '.join(simulated)}")
     for row in rows:
         if row.not_picked_up:
             console.print(f"{row.namespace}/{row.name}: {row.message}")

@@ -30,6 +30,10 @@ class OperatorCluster(port.Cluster, Protocol):
         """A merge patch of the object (metadata.resourceVersion in it makes it conditional)."""
         ...
 
+    def replace(self, obj: port.Object, *, namespace: str | None) -> dict[str, Any]:
+        """PUT the whole object (Conflict when its resourceVersion is stale)."""
+        ...
+
     def create(self, obj: port.Object, *, namespace: str | None) -> dict[str, Any]:
         """A plain create (only the `create` verb); raises Conflict when it exists."""
         ...
@@ -80,6 +84,7 @@ class Dependencies:
     )
     pause: Callable[[float], None] = _pause
     clock: Callable[[], datetime.datetime] = _clock  # when an attempt's work ended (step durations)
+    lease_namespace: str = "default"  # where the cluster-singleton tools' Leases live (the operator's)
     kube_score: str = "kube-score"  # the scorecard's workload checker (name on PATH, or a path)
     runner: process.ProcessRunner = field(default_factory=process.SubprocessRunner)  # for the checkers
 

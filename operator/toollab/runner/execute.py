@@ -13,7 +13,18 @@ from toollab import errors, installers
 from toollab.cluster import port
 from toollab.installers import base, claims
 from toollab.model import status, trial
-from toollab.runner import actions, footprint, namespaces, scoring, sweep, transitions, trial_steps, verdicts
+from toollab.runner import (
+    actions,
+    footprint,
+    leftovers,
+    namespaces,
+    scoring,
+    simulation,
+    sweep,
+    transitions,
+    trial_steps,
+    verdicts,
+)
 from toollab.runner.deps import Dependencies, Event
 
 
@@ -89,11 +100,13 @@ def install(
 ) -> Performed:
     """Install the tool as the trial's identity; idempotent."""
     context = _context(tool_trial, current, deps=deps, user=user, now=now)
+    current = simulation.with_run_context(current, tool_trial, deps=deps)
     installer = installers.installer_for(tool_trial.source, helm_path=deps.helm_path)
     result = installer.install(context)
     inventory = result.inventory(current.inventory)
+    info = replace(result.info(), profile=tool_trial.tool.profile or "", preset=tool_trial.tool.preset or "")
     new = transitions.install_succeeded(
-        current, result.info(), now=now, entries=inventory.entries, release=inventory.release
+        current, info, now=now, entries=inventory.entries, release=inventory.release
     )
     what = " ".join(p for p in (result.chart, result.version) if p) or str(result.method)
     return Performed(
@@ -141,7 +154,10 @@ def attempt_step(
     attempt = trial_steps.check(cluster, tool_trial, index)
     ended = max(now, deps.clock())  # the step's seconds include this attempt's own work
     if attempt.passed:
-        return transitions.step_passed(new, index, now=ended)
+        passed = transitions.step_passed(new, index, now=ended)
+        if spec.run is not None and simulation.run_was_simulated(cluster, deps.cluster, tool_trial, index):
+            return simulation.mark_simulated(passed, index)
+        return passed
     new = transitions.step_attempt_failed(new, index, attempt.message, now=ended)
     if attempt.final:
         failed = replace(new.steps[index], phase=status.StepPhase.FAILED)
@@ -162,13 +178,14 @@ def finish(
     with_footprint = replace(
         current, footprint=_footprint_or_none(tool_trial, current, deps=deps, user=user) or current.footprint
     )
-    finished = transitions.finish(with_footprint, action.verdict, action.reason, action.message, now=now)
+    message = simulation.finish_message(action, tool_trial, with_footprint, cluster=deps.cluster_for(user))
+    finished = transitions.finish(with_footprint, action.verdict, action.reason, message, now=now)
     new, regressed = verdicts.conclude(tool_trial, finished)
     kind = "Normal" if action.verdict is status.Result.PASSED else "Warning"
     reason = {status.Result.PASSED: "TrialPassed", status.Result.FAILED: "AssertionsFailed"}.get(
         action.verdict, "TrialError"
     )
-    return Performed(new, (Event(kind, reason, action.message), *regressed))
+    return Performed(new, (Event(kind, reason, message), *regressed))
 
 
 def _footprint_or_none(
@@ -217,8 +234,9 @@ def post_run_cleanup(
     if current.phase is not status.Phase.CLEANING_UP:
         return Performed(transitions.cleanup_started(current, now=now))
     uninstall(tool_trial, current, deps=deps, user=user, now=now)
+    left = leftovers.after_cleanup(tool_trial, current, deps=deps, user=user, now=now)
     return Performed(
-        transitions.cleaned_up(current, now=now),
+        replace(transitions.cleaned_up(current, now=now), leftovers=left),
         (Event("Normal", "CleanedUp", "removed what the trial installed"),),
     )
 

@@ -15,7 +15,7 @@ from typing import Any
 
 from toollab import errors
 from toollab.model import parse, status, trial
-from toollab.runner import execute
+from toollab.runner import execute, profiles
 from toollab.runner.deps import Dependencies, Event
 
 FINALIZER = "toollab.dev/finalizer"
@@ -78,7 +78,7 @@ def clean_up(*, body: dict[str, Any], deps: Dependencies, now: datetime) -> Clea
     if not current.inventory.entries and not current.inventory.release and current.run is None:
         return CleanupResult(done=True)  # never started: nothing can have been created
     try:
-        tool_trial = parse.parse_trial(body)
+        tool_trial = parse.parse_trial(_resolved_for_cleanup(body, current, deps=deps))
     except errors.SpecError:
         return CleanupResult(done=True, message="invalid spec: nothing was installed")
     try:
@@ -96,6 +96,27 @@ def clean_up(*, body: dict[str, Any], deps: Dependencies, now: datetime) -> Clea
         done=True,
         events=(Event("Normal", "CleanedUp", "removed what the trial installed", action="Cleanup"),),
     )
+
+
+def _resolved_for_cleanup(
+    body: Mapping[str, Any], current: status.TrialStatus, *, deps: Dependencies
+) -> Mapping[str, Any]:
+    """The body with its profile expanded; when the profile is gone, the parts the status recorded
+    (helm parts uninstall by release name, manifests parts by their inventory entries)."""
+    try:
+        return profiles.resolve(body, cluster=deps.cluster)
+    except errors.SpecError:
+        if current.install is None or not current.install.parts:
+            raise
+    recorded = [
+        {"name": p.name, "helm": {"repo": "https://recorded.invalid", "chart": p.chart or p.name}}
+        if p.method == "helm"
+        else {"name": p.name, "manifests": {"inline": [{"apiVersion": "v1", "kind": "List"}]}}
+        for p in current.install.parts
+    ]
+    spec = dict(body.get("spec") or {})
+    spec["tool"] = {"name": profiles.profile_name(body), "parts": recorded}
+    return dict(body) | {"spec": spec}
 
 
 def _uninstall_as_trial_or_operator(

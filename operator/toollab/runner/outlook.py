@@ -14,7 +14,7 @@ from typing import Any
 
 from toollab import errors
 from toollab.model import parse, status
-from toollab.runner import actions, finalizing, plan
+from toollab.runner import actions, finalizing, plan, profiles
 
 
 class Lane(StrEnum):
@@ -64,7 +64,10 @@ def outlook(body: Mapping[str, Any], *, now: datetime) -> Outlook:
         return Outlook(Lane.GENERAL, action="clean_up") if finalizing.has_finalizer(body) else NOTHING
     current = status.TrialStatus.from_raw(body.get("status"), now=now)
     try:
-        tool_trial = parse.parse_trial(body)
+        expanded = profiles.resolve_known(body)
+        if expanded is None:  # a profile not read yet: the pass reads it
+            return Outlook(Lane.GENERAL, action="resolve_profile")
+        tool_trial = parse.parse_trial(expanded)
     except errors.SpecError:  # an invalid spec is reported once per generation
         reported = (
             current.observed_generation == meta.get("generation") and current.phase is status.Phase.ERROR

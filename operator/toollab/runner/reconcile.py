@@ -13,7 +13,18 @@ from typing import Any
 
 from toollab import errors, logs
 from toollab.model import parse, status, trial
-from toollab.runner import actions, execute, finalizing, plan, transitions, trial_steps, verdicts
+from toollab.runner import (
+    actions,
+    diagnose,
+    execute,
+    finalizing,
+    plan,
+    profiles,
+    singleton,
+    transitions,
+    trial_steps,
+    verdicts,
+)
 from toollab.runner.deps import Dependencies, Event
 from toollab.runner.outlook import Lane, lane_of
 
@@ -22,6 +33,7 @@ __all__ = ["Dependencies", "Event", "PassResult", "reconcile_once", "show_queued
 log = logging.getLogger(__name__)
 RETRY_SECONDS = 2.0
 UNEXPECTED_SECONDS = 30.0  # a non-retryable failure to read or write the trial itself
+SINGLETON_WAIT_SECONDS = 3.0  # a trial queued behind another trial of a cluster-singleton tool
 
 
 @dataclass(frozen=True)
@@ -78,7 +90,7 @@ def _pass(
         return _finalize(body, deps=deps, now=now)
     current = status.TrialStatus.from_raw(body.get("status"), now=now)
     try:
-        tool_trial = parse.parse_trial(body)
+        tool_trial = parse.parse_trial(profiles.resolve(body, cluster=deps.cluster))
     except errors.SpecError as exc:
         return _invalid_spec(body, current, exc, deps=deps, now=now)
     action = plan.next_action(tool_trial, current, now=now)
@@ -87,6 +99,11 @@ def _pass(
     if lane is not None and lane_of(action) is not lane:
         return PassResult(delay=0.0, body=body)
     body = finalizing.add_finalizer(body, deps=deps)  # before the trial creates anything
+    holder = singleton.blocking_holder(action, tool_trial, deps=deps, now=now)
+    if holder is not None:  # another trial has this cluster-singleton tool installed: wait
+        message = singleton.waiting_message(tool_trial.tool.profile or "", holder)
+        shown = show_queued(body=body, message=message, deps=deps, now=now)
+        return PassResult(delay=SINGLETON_WAIT_SECONDS, events=shown.events, body=shown.body)
     if current.phase is status.Phase.QUEUED and lane_of(action) is not Lane.GENERAL:
         installing = isinstance(action, actions.Install)
         current = transitions.dequeued(current, installing=installing, now=now)
@@ -150,6 +167,8 @@ def _perform(
             _log_retry(tool_trial, current, action, exc)
             return execute.Performed(transitions.retrying(current, exc.reason, str(exc), now=now))
         message = f"{_stage_of(action)}: {exc}"
+        if isinstance(action, actions.Install) and "timed out" in str(exc):
+            message = diagnose.for_install(message, tool_trial, current, deps=deps)
         finished = transitions.finish(current, status.Result.ERROR, exc.reason, message, now=now)
         recorded, regressed = verdicts.conclude(tool_trial, finished)
         return execute.Performed(recorded, (Event("Warning", exc.reason, message), *regressed))
@@ -173,7 +192,12 @@ def _remember_release(
 ) -> status.TrialStatus:
     """A helm install that failed may have left a release and what it created: record the
     release, so that cleanup uninstalls it (helm uninstall --ignore-not-found when there is none)."""
-    if not isinstance(action, actions.Install) or not isinstance(tool_trial.source, trial.HelmSource):
+    if not isinstance(action, actions.Install):
+        return current
+    source = tool_trial.source
+    if isinstance(source, trial.PartsSource):  # any part may have installed: each is uninstalled
+        return replace(current, inventory=replace(current.inventory, release=source.parts[0].name))
+    if not isinstance(source, trial.HelmSource):
         return current
     return replace(current, inventory=replace(current.inventory, release=tool_trial.release_name))
 
@@ -243,6 +267,7 @@ def _finalize(body: dict[str, Any], *, deps: Dependencies, now: datetime) -> Pas
     if not result.done:
         log.info("trial %s: %s", _where(body), result.message)
         return PassResult(delay=result.delay, events=result.events)
+    singleton.release_for_body(deps, body, now=now)  # the next trial of its tool may install
     finalizing.remove_finalizer(body, deps=deps)
     return PassResult(delay=None, gone=True, events=result.events)
 

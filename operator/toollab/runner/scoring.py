@@ -15,7 +15,7 @@ from toollab import errors
 from toollab.model import scorecard, status, trial
 from toollab.runner import transitions
 from toollab.runner.deps import Dependencies, Event
-from toollab.scorecard import pod_security, running
+from toollab.scorecard import pod_security, running, simulated
 
 
 def score(
@@ -44,8 +44,21 @@ def score(
     except errors.ToollabError as exc:
         failed = scorecard.CheckerRun("scorecard", "", scorecard.CheckerState.FAILED, message=str(exc))
         results = ((failed, ()),)
+    if current.environment is not None and current.environment.simulated_nodes:
+        results = (*results, _fail_closed(install.cluster, current))
     card = scorecard.assemble(results, run_started_at=run.started_at, checked_at=max(now, deps.clock()))
     return transitions.scored(current, card), (Event("Normal", "Scored", summary(card)),)
+
+
+def _fail_closed(cluster: Any, current: status.TrialStatus) -> running.Result:
+    """The installed webhook configurations that refuse requests on a simulated cluster."""
+    entries = [e for e in current.inventory.entries if e.kind in simulated.WEBHOOK_KINDS]
+    try:
+        live = [cluster.get(e.api_version, e.kind, name=e.name, namespace=None) for e in entries]
+    except errors.ToollabError as exc:
+        why = f"could not read the webhook configurations: {exc}"
+        return scorecard.CheckerRun(simulated.NAME, "", scorecard.CheckerState.FAILED, message=why), ()
+    return simulated.fail_closed(c for c in live if c is not None)
 
 
 def summary(card: scorecard.Scorecard) -> str:

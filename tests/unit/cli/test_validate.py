@@ -54,9 +54,12 @@ def test_names_the_document_and_field_of_a_step_with_nothing_to_do(
         ),
         (
             {"spec.tool.manifests": {"urls": ["https://x/a.yaml"]}},
-            "spec.tool: has two sources: set exactly one of helm or manifests",
+            "spec.tool: has two sources: set exactly one of helm, manifests, parts or profile",
         ),
-        ({"spec.tool.helm": DELETE}, "spec.tool: needs a source: set exactly one of helm or manifests"),
+        (
+            {"spec.tool.helm": DELETE},
+            "spec.tool: needs a source: set exactly one of helm, manifests, parts or profile",
+        ),
         ({"spec.tool.helm.chartt": "typo"}, "spec.tool.helm.chartt: unknown field"),
         (
             {"spec.cleanup.policy": "Never"},

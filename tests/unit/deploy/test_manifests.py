@@ -54,13 +54,17 @@ def container(deployment: dict[str, Any]) -> dict[str, Any]:
     return found
 
 
-def test_kustomization_lists_existing_files_and_the_crd() -> None:
-    kinds = sorted(o["kind"] for o in objects(MANIFESTS))
+def test_kustomization_lists_existing_files_the_crds_and_the_catalog() -> None:
+    found = objects(MANIFESTS)
+    kinds = sorted(o["kind"] for o in found if o["kind"] != "ToolProfile")
     assert kinds == [
         "ClusterRole",
         "ClusterRole",
         "ClusterRole",
+        "ClusterRole",
         "ClusterRoleBinding",
+        "ClusterRoleBinding",
+        "CustomResourceDefinition",
         "CustomResourceDefinition",
         "CustomResourceDefinition",
         "Deployment",
@@ -70,7 +74,10 @@ def test_kustomization_lists_existing_files_and_the_crd() -> None:
         "ServiceAccount",
     ]
     crds = sorted(c["metadata"]["name"] for c in by_kind("CustomResourceDefinition"))
-    assert crds == ["tooltrials.toollab.dev", "tooltrialsets.toollab.dev"]
+    assert crds == ["toolprofiles.toollab.dev", "tooltrials.toollab.dev", "tooltrialsets.toollab.dev"]
+    profiles = sorted(o["metadata"]["name"] for o in found if o["kind"] == "ToolProfile")
+    assert profiles == sorted(p.stem for p in (REPO / "catalog").glob("*.yaml"))
+    assert len(profiles) == 12
 
 
 def test_every_namespaced_object_is_in_toollab_system() -> None:
@@ -208,12 +215,17 @@ def test_the_tenant_role_is_aggregated_and_namespaced() -> None:
         assert not set(rule["resources"]) & namespaced_only, rule
 
 
-def test_only_the_operator_is_bound_cluster_wide() -> None:
-    (binding,) = by_kind("ClusterRoleBinding")
-    assert binding["roleRef"]["name"] == "toollab-operator"
-    assert binding["subjects"] == [
+def test_only_the_operator_is_bound_cluster_wide_and_everyone_reads_the_catalog() -> None:
+    bindings = {b["metadata"]["name"]: b for b in by_kind("ClusterRoleBinding")}
+    assert sorted(bindings) == ["toollab-catalog-reader", "toollab-operator"]
+    assert bindings["toollab-operator"]["subjects"] == [
         {"kind": "ServiceAccount", "name": "toollab-operator", "namespace": "toollab-system"}
     ]
+    roles = {r["metadata"]["name"]: r for r in by_kind("ClusterRole")}
+    assert roles["toollab-catalog-reader"]["rules"] == [
+        {"apiGroups": ["toollab.dev"], "resources": ["toolprofiles"], "verbs": ["get", "list", "watch"]}
+    ]
+    assert bindings["toollab-catalog-reader"]["roleRef"]["name"] == "toollab-catalog-reader"
 
 
 def test_tenant_example_grants_only_namespaced_rights() -> None:

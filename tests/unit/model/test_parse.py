@@ -91,10 +91,13 @@ BAD: list[tuple[dict[str, Any], str]] = [
     ({"spec.tool": DELETE}, "spec.tool: required"),
     ({"spec.tool.name": DELETE}, "spec.tool.name: required"),
     ({"spec.tool.name": ""}, "spec.tool.name: required"),
-    ({"spec.tool.helm": DELETE}, "spec.tool: needs a source: set exactly one of helm or manifests"),
+    (
+        {"spec.tool.helm": DELETE},
+        "spec.tool: needs a source: set exactly one of helm, manifests, parts or profile",
+    ),
     (
         {"spec.tool.manifests": {"urls": ["https://x/y.yaml"]}},
-        "spec.tool: has two sources: set exactly one of helm or manifests",
+        "spec.tool: has two sources: set exactly one of helm, manifests, parts or profile",
     ),
     (
         {"spec.tool.helm.repo": "ftp://x"},
@@ -224,7 +227,7 @@ def test_find_problems_reports_every_independent_problem() -> None:
     )
     found = [str(problem) for problem in parse.find_problems(body)]
     assert found == [
-        "spec.tool: has two sources: set exactly one of helm or manifests",
+        "spec.tool: has two sources: set exactly one of helm, manifests, parts or profile",
         'spec.timeout: "soon" is not a duration like 30s or 5m',
         'spec.steps[2].name: step names must be unique: "smoke" repeats',
         'spec.steps[0]: step "idle" has nothing to do (need one of apply, assert, errors, delete, run, cel)',

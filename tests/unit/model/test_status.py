@@ -142,7 +142,7 @@ def test_the_patch_names_every_field_so_a_merge_patch_clears_stale_ones() -> Non
     assert set(patch) == {
         "observedGeneration", "phase", "result", "conditions", "startedAt", "finishedAt", "install", "steps",
         "currentStep", "passed", "total", "passedText", "timeToReadySeconds", "footprint", "run", "inventory",
-        "history", "scorecard", "nextRunAt",
+        "history", "scorecard", "nextRunAt", "environment", "leftovers", "profile",
     }  # fmt: skip
     assert patch["finishedAt"] is None and patch["install"] is None and patch["run"] is None
     assert patch["result"] == "Unknown" and patch["passedText"] == "0/0"

@@ -66,6 +66,14 @@ class ScriptedCluster:
         self.created.append(dict(obj))
         return dict(obj)
 
+    def list(
+        self, api_version: str, kind: str, *, namespace: str | None, labels: Mapping[str, str] | None = None
+    ) -> list[dict[str, Any]]:
+        return []  # no nodes, no pods: the environment is unknown
+
+    def server_version(self) -> str:
+        return "v1.36.3"
+
     def patch_status(
         self, api_version: str, kind: str, *, name: str, namespace: str | None, status: Mapping[str, Any]
     ) -> dict[str, Any]:
