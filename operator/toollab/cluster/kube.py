@@ -7,11 +7,8 @@ server-side apply with field manager `toollab`; errors are translated by `cluste
 from __future__ import annotations
 
 import os
-import re
 import threading
-import time
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote, urlencode
 
@@ -20,8 +17,10 @@ from kubernetes import client as k8s_client
 from kubernetes import config as k8s_config
 
 from toollab import errors
-from toollab.cluster import decoding, strict_writes
+from toollab.cluster import decoding, responses, strict_writes
 from toollab.cluster import errors as cluster_errors
+from toollab.cluster.credentials import Credentials
+from toollab.cluster.discovery import Discovery
 from toollab.cluster.port import Object, ObjectRef, ResourceInfo
 
 JSON = "application/json"
@@ -29,64 +28,6 @@ MERGE_PATCH = "application/merge-patch+json"
 APPLY_PATCH = "application/apply-patch+yaml"
 REQUEST_TIMEOUT = 30.0
 RequestObserver = Callable[[str, int, "errors.ClusterError | None"], None]
-
-
-class Discovery:
-    """Kinds served per apiVersion, cached; a miss refreshes that apiVersion at most once a second."""
-
-    def __init__(self) -> None:
-        self._kinds: dict[str, dict[str, ResourceInfo]] = {}
-        self._fetched: dict[str, float] = {}
-        self._lock = threading.Lock()
-
-    def lookup(self, cluster: KubeCluster, api_version: str, kind: str) -> ResourceInfo:
-        """The resource for a kind; raises UnknownKind when the server does not serve it."""
-        with self._lock:
-            info = self._kinds.get(api_version, {}).get(kind)
-            if info is None and time.monotonic() - self._fetched.get(api_version, 0.0) > 1.0:
-                self._kinds[api_version] = self._fetch(cluster, api_version)
-                self._fetched[api_version] = time.monotonic()
-                info = self._kinds[api_version].get(kind)
-        if info is None:
-            raise errors.UnknownKind(f"the server does not serve kind {kind} in {api_version}")
-        return info
-
-    @staticmethod
-    def _fetch(cluster: KubeCluster, api_version: str) -> dict[str, ResourceInfo]:
-        path = "/api/v1" if api_version == "v1" else f"/apis/{api_version}"
-        try:
-            body = cluster.request("GET", path, what=f"API group {api_version}")
-        except errors.NotFound:
-            return {}
-        return {
-            r["kind"]: ResourceInfo(
-                api_version=api_version,
-                kind=r["kind"],
-                plural=r["name"],
-                namespaced=bool(r.get("namespaced")),
-            )
-            for r in body.get("resources", [])
-            if "/" not in r["name"]
-        }
-
-
-@dataclass(frozen=True)
-class Credentials:
-    """How to reach and authenticate to the API server, as the kubeconfig (or the pod) says.
-
-    For other clients of the same server and identity (Kopf's watches). Paths may name
-    temporary files the client wrote for inline certificate data.
-    """
-
-    server: str
-    ca_path: str | None
-    verify: bool
-    token: str | None
-    scheme: str | None
-    certificate_path: str | None
-    private_key_path: str | None
-    username: str | None = None
-    password: str | None = None
 
 
 class KubeCluster(strict_writes.StrictWrites):
@@ -239,8 +180,8 @@ class KubeCluster(strict_writes.StrictWrites):
         self._observe(method, response.status, None)
         if text:
             raw = data.decode("utf-8", errors="replace") if isinstance(data, bytes) else str(data or "")
-            return raw, _warnings(response)
-        return (decoding.loads(data) if data else {}), _warnings(response)
+            return raw, responses.warning_texts(response)
+        return (decoding.loads(data) if data else {}), responses.warning_texts(response)
 
     def observe(self, observer: RequestObserver | None) -> None:
         """Call `observer(verb, status code (0: no answer), error or None)` after every request made
@@ -429,21 +370,6 @@ class KubeCluster(strict_writes.StrictWrites):
             raise errors.Invalid(f"object needs apiVersion, kind and metadata.name: {ref}")
         info = self.resource(ref.api_version, ref.kind)
         return info, (ref.namespace or namespace) if info.namespaced else None, ref.name
-
-
-WARNING = re.compile(r'^\s*\d{3}\s+\S+\s+"((?:[^"\\]|\\.)*)"')
-
-
-def _warnings(response: Any) -> tuple[str, ...]:
-    """The texts of a response's `Warning: 299 - "text"` headers (RFC 7234), in order."""
-    headers = getattr(response, "headers", None) or response.getheaders()
-    values = headers.getlist("Warning") if hasattr(headers, "getlist") else [headers.get("Warning") or ""]
-    found = []
-    for value in values:
-        match = WARNING.match(value or "")
-        if match:
-            found.append(re.sub(r"\\(.)", r"\1", match.group(1)))
-    return tuple(found)
 
 
 def _in_cluster_configuration() -> k8s_client.Configuration:
