@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from toollab import errors
-from toollab.model import chartindex, fields, parse, trial
+from toollab.model import chartindex, fields, parse, profile, trial
 
 KIND = "ToolTrialSet"
 PLURAL = "tooltrialsets"
@@ -175,7 +175,7 @@ def build_trial(parsed: TrialSet, cell: Cell) -> dict[str, Any]:
     preset = next((p for p in parsed.presets if p.name == cell.preset), None)
     if preset is not None:
         helm = dict(tool.get("helm") or {})
-        helm["values"] = merge_values(helm.get("values") or {}, preset.values)
+        helm["values"] = profile.merge(helm.get("values") or {}, preset.values)
         tool["helm"] = helm
     spec["tool"] = tool
     labels = {**parsed.template_labels, LABEL_SET: parsed.name, LABEL_CELL: cell.name}
@@ -194,17 +194,6 @@ def build_trial(parsed: TrialSet, cell: Cell) -> dict[str, Any]:
         },
         "spec": spec,
     }
-
-
-def merge_values(base: Mapping[str, Any], over: Mapping[str, Any]) -> dict[str, Any]:
-    """Helm's way: maps merge key by key, anything else in `over` replaces."""
-    merged = copy.deepcopy(dict(base))
-    for key, value in over.items():
-        if isinstance(value, Mapping) and isinstance(merged.get(key), Mapping):
-            merged[key] = merge_values(merged[key], value)
-        else:
-            merged[key] = copy.deepcopy(value)
-    return merged
 
 
 def is_owned_by(body: Body, parsed: TrialSet) -> bool:
