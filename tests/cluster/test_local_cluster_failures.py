@@ -123,15 +123,20 @@ def test_status_of_no_cluster(tmp_path: Path, command: str) -> None:
 def test_a_second_cluster_starts_and_down_leaves_no_process(tmp_path: Path) -> None:
     env = dict(os.environ, TOOLLAB_STATE=str(tmp_path / "state"), PYTHONPATH=str(REPO / "operator"))
     env["TMPDIR"] = str(tmp_path)  # the run folder lands here, so its processes are easy to find
-    up = cluster("up", env, timeout=120)
-    assert up.returncode == 0, up.stderr
-    assert "with 3 nodes" in up.stdout
-    assert (tmp_path / "state" / "kubeconfig").exists()
-    running = subprocess.run(["pgrep", "-f", str(tmp_path)], capture_output=True, text=True).stdout.split()
-    assert len(running) == 6  # etcd, apiserver, controller-manager, scheduler, kwok, the supervisor
-    assert cluster("up", env).stdout.startswith("cluster: already running")
-    down = cluster("down", env)
-    assert down.returncode == 0
-    leftover = subprocess.run(["pgrep", "-f", str(tmp_path)], capture_output=True, text=True).stdout
-    assert leftover.strip() == ""
+    try:
+        up = cluster("up", env, timeout=120)
+        assert up.returncode == 0, up.stderr
+        assert "with 3 nodes" in up.stdout
+        assert (tmp_path / "state" / "kubeconfig").exists()
+        running = subprocess.run(["pgrep", "-f", str(tmp_path)], capture_output=True, text=True).stdout
+        # etcd, apiserver, controller-manager, scheduler, kwok, the supervisor
+        assert len(running.split()) == 6
+        assert cluster("up", env).stdout.startswith("cluster: already running")
+        down = cluster("down", env)
+        assert down.returncode == 0
+        leftover = subprocess.run(["pgrep", "-f", str(tmp_path)], capture_output=True, text=True).stdout
+        assert leftover.strip() == ""
+    finally:  # a failed assertion above must not leave a control plane running
+        if subprocess.run(["pgrep", "-f", str(tmp_path)], capture_output=True).returncode == 0:
+            cluster("down", env)
     assert not list(tmp_path.glob("toollab-cluster.*"))
