@@ -2,18 +2,24 @@
 
 Prints figures and asserts nothing (`make bench`). Needs kubectl-kuttl from `make tools-bench`;
 without it, says so and exits 0. Uses $KUBECONFIG, else the local cluster's `.run/kubeconfig`.
-Run from a checkout: python bench/bench_kuttl.py [SUITE_DIR...] (default: tests/data/suites/*)
+Run from a checkout: python bench/bench_kuttl.py [SUITE_DIR...] (default: tests/data/suites/*,
+then KUTTL's own suites from its module source, which `make tools-bench` leaves in the Go
+module cache: its e2e suites test/junit and test/vars, its harness test data and its CEL data,
+run with the arguments its Makefile and integration tests give them, minus the control plane).
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
+import shutil
 import subprocess
 import sys
 import tempfile
 import time
 import xml.etree.ElementTree as ET
+from collections.abc import Iterator
 from pathlib import Path
 
 try:
@@ -28,6 +34,35 @@ SUITES = sorted(
     p for p in (REPO / "tests" / "data" / "suites").iterdir() if (p / "kuttl-test.yaml").is_file()
 )
 
+
+KUTTL_SUITES = (  # (name, folder in kuttl's source, arguments after `test`)
+    ("kuttl test/junit", "test/junit", ("--config", "/dev/null", "--timeout", "10", "suite1", "suite2")),
+    (
+        "kuttl test/vars",
+        "test/vars",
+        (
+            "--config",
+            "/dev/null",
+            "--template-var",
+            "var1=var1",
+            "--template-var",
+            "var2=var2,var3=var3",
+            "suite1",
+        ),
+    ),
+    (
+        "kuttl harness data*",
+        "internal/harness",
+        ("--config", "/dev/null", "--crd-dir", "test_crds", "test_data"),
+    ),
+    ("kuttl CEL data", "internal/step/test_data", ("--config", "/dev/null", "assert_expressions")),
+)
+# * kuttl runs its harness data on a control plane without nodes, so its pods stay Pending and
+# several cases assert that; the bench cordons the nodes for that suite (both tools alike)
+UNSCHEDULED = "*"
+# kuttl's CEL data are step files its Go tests load by name (assert.yaml, pod.yaml); numbered as
+# a test case's steps, they run as cases in both tools (unnumbered, kuttl would skip them and pass)
+STEP_NUMBERS = {"pod.yaml": "00-pod.yaml", "assert.yaml": "01-assert.yaml"}
 
 GO_TEST_LINE = re.compile(r"^\s*--- (PASS|FAIL): kuttl/harness/(\S+)", re.MULTILINE)
 
@@ -58,13 +93,70 @@ def toollab_verdicts(report: Path) -> dict[str, str]:
     return found
 
 
-def compare(suite: Path, kuttl: Path) -> tuple[float, float, dict[str, str], dict[str, str]]:
+def compare(
+    cwd: Path, kuttl: Path, args: tuple[str, ...] = ()
+) -> tuple[float, float, dict[str, str], dict[str, str]]:
     """Both tools on one suite: (kuttl seconds, toollab seconds, kuttl verdicts, toollab verdicts)."""
     with tempfile.TemporaryDirectory() as out:
-        k_time, k_output = run([str(kuttl), "test"], cwd=suite)
-        report = ["--report", "xml", "--report-granularity", "test", "--artifacts-dir", out]
-        t_time, _ = run([str(REPO / ".venv" / "bin" / "toollab"), "test", ".", *report], cwd=suite)
-        return k_time, t_time, kuttl_verdicts(k_output), toollab_verdicts(Path(out) / "kuttl-report.xml")
+        k_time, k_output = run([str(kuttl), "test", *args], cwd=cwd)
+        report = ["--report", "xml", "--report-granularity", "test", "--report-name", "toollab-bench"]
+        toollab = [str(REPO / ".venv" / "bin" / "toollab"), "test", *(args or (".",))]
+        t_time, _ = run([*toollab, *report, "--artifacts-dir", out], cwd=cwd)
+        return k_time, t_time, kuttl_verdicts(k_output), toollab_verdicts(Path(out) / "toollab-bench.xml")
+
+
+def kuttl_source() -> Path | None:
+    """kubectl-kuttl's module source in the Go module cache (left there by `make tools-bench`)."""
+    go = shutil.which("go")
+    if go is None:
+        return None
+    found = subprocess.run([go, "env", "GOMODCACHE"], capture_output=True, text=True, check=False)
+    source = Path(found.stdout.strip()) / "github.com" / "kudobuilder" / f"kuttl@v{pins.KUTTL}"
+    return source if source.is_dir() else None
+
+
+@contextlib.contextmanager
+def nodes_cordoned(cordon: bool) -> Iterator[None]:
+    """Every node unschedulable while the block runs (as on kuttl's envtest control plane)."""
+    if not cordon:
+        yield
+        return
+    from toollab.cluster import kube
+
+    cluster = kube.KubeCluster.from_kubeconfig()
+    names = [node["metadata"]["name"] for node in cluster.list("v1", "Node", namespace=None)]
+
+    def set_unschedulable(value: bool) -> None:
+        for name in names:
+            body = {"spec": {"unschedulable": value or None}}
+            cluster.patch("v1", "Node", name=name, namespace=None, patch=body)
+
+    set_unschedulable(True)
+    try:
+        yield
+    finally:
+        set_unschedulable(False)
+        cluster.close()
+
+
+def runs(argv: list[str], scratch: Path) -> list[tuple[str, Path, tuple[str, ...]]]:
+    """(name, folder to run in, arguments) for each suite: ours (or those named), then kuttl's own."""
+    if argv:
+        return [(Path(arg).name, Path(arg).resolve(), ()) for arg in argv]
+    found = [(suite.name, suite, ()) for suite in SUITES]
+    source = kuttl_source()
+    if source is None:
+        print("kuttl comparison: kuttl's own suites skipped, its module source is not in the Go module cache")
+        return found
+    shutil.copytree(source, scratch / "kuttl", symlinks=True)  # the module cache is read-only
+    for root, dirs, _ in os.walk(scratch / "kuttl"):
+        for name in dirs:
+            os.chmod(Path(root) / name, 0o755)
+    for case in (scratch / "kuttl" / "internal" / "step" / "test_data" / "assert_expressions").iterdir():
+        for old, new in STEP_NUMBERS.items():
+            if (case / old).is_file():
+                (case / old).rename(case / new)
+    return found + [(name, scratch / "kuttl" / folder, args) for name, folder, args in KUTTL_SUITES]
 
 
 def main() -> int:
@@ -74,25 +166,34 @@ def main() -> int:
         return 0
     os.environ.setdefault("KUBECONFIG", str(REPO / ".run" / "kubeconfig"))
     os.environ["PATH"] = f"{REPO / '.venv' / 'bin'}:{pins.bin_dir()}:{os.environ.get('PATH', '')}"
-    suites = [Path(arg).resolve() for arg in sys.argv[1:]] or SUITES
     total_k = total_t = 0.0
     same = differ = 0
-    for suite in suites:
-        k_time, t_time, k_verdicts, t_verdicts = compare(suite, kuttl)
-        total_k, total_t = total_k + k_time, total_t + t_time
-        print(
-            f"{suite.name}: kubectl-kuttl {k_time:.1f}s, toollab {t_time:.1f}s,"
-            f" ratio toollab/kuttl {t_time / k_time:.2f}"
-        )
-        for name in sorted(set(k_verdicts) | set(t_verdicts)):
-            k, t = k_verdicts.get(name, "-"), t_verdicts.get(name, "-")
-            same, differ = (same + 1, differ) if k == t else (same, differ + 1)
-            print(f"  {name:48} kuttl {k:7} toollab {t:7}{'' if k == t else '  <- differs'}")
+    with tempfile.TemporaryDirectory() as scratch:
+        for name, cwd, args in runs(sys.argv[1:], Path(scratch)):
+            with nodes_cordoned(name.endswith(UNSCHEDULED)):
+                k_time, t_time, k_verdicts, t_verdicts = compare(cwd, kuttl, args)
+            total_k, total_t = total_k + k_time, total_t + t_time
+            print(
+                f"{name}: kubectl-kuttl {k_time:.1f}s, toollab {t_time:.1f}s,"
+                f" ratio toollab/kuttl {t_time / k_time:.2f}"
+            )
+            same, differ = _print_verdicts(k_verdicts, t_verdicts, same, differ)
     print(
         f"kuttl comparison: kubectl-kuttl v{pins.KUTTL} {total_k:.1f}s, toollab {total_t:.1f}s,"
         f" ratio toollab/kuttl {total_t / max(total_k, 0.001):.2f}; verdicts: {same} same, {differ} differ"
     )
     return 0
+
+
+def _print_verdicts(
+    k_verdicts: dict[str, str], t_verdicts: dict[str, str], same: int, differ: int
+) -> tuple[int, int]:
+    """One line per case with both verdicts; the running (same, differ) counts."""
+    for name in sorted(set(k_verdicts) | set(t_verdicts)):
+        k, t = k_verdicts.get(name, "-"), t_verdicts.get(name, "-")
+        same, differ = (same + 1, differ) if k == t else (same, differ + 1)
+        print(f"  {name:48} kuttl {k:7} toollab {t:7}{'' if k == t else '  <- differs'}")
+    return same, differ
 
 
 if __name__ == "__main__":

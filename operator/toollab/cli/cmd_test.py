@@ -63,6 +63,7 @@ def run(args: argparse.Namespace) -> int:
         kubeconfig=connect.child_kubeconfig(args.kubeconfig, args.context),
         verbose=args.verbose,
         connect=others.open,
+        namespace_deletion=args.namespace_deletion,
     )
     try:
         result = _run_both(suite, cases, tests, args=args, runtime=runtime, cluster=cluster)

@@ -53,6 +53,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         metavar="DIR",
         help="manifests applied before the tests",
     )
+    parser.add_argument(
+        "--namespace-deletion",
+        choices=["auto", "fast", "controller"],
+        default="auto",
+        help="who empties a finished case's namespace: toollab itself when the control plane runs one"
+        " API server (auto), toollab on any cluster (fast), or the namespace controller, 5 s or more"
+        " per namespace (controller, as kuttl)",
+    )
     parser.add_argument("-v", "--verbose", action="store_true", help="full failure text and command output")
     for flag in CLUSTER_FLAGS:  # kuttl starts clusters; toollab answers these with one line
         parser.add_argument(flag, nargs="?", const=True, default=None, help=argparse.SUPPRESS)

@@ -17,11 +17,11 @@ from kubernetes import client as k8s_client
 from kubernetes import config as k8s_config
 
 from toollab import errors
-from toollab.cluster import decoding, responses, strict_writes
+from toollab.cluster import decoding, namespaces, responses, strict_writes
 from toollab.cluster import errors as cluster_errors
 from toollab.cluster.credentials import Credentials
 from toollab.cluster.discovery import Discovery
-from toollab.cluster.port import Object, ObjectRef, ResourceInfo
+from toollab.cluster.port import Drain, Object, ObjectRef, ResourceInfo
 
 JSON = "application/json"
 MERGE_PATCH = "application/merge-patch+json"
@@ -48,6 +48,7 @@ class KubeCluster(strict_writes.StrictWrites):
         self._identities: dict[str, KubeCluster] = {}
         self._lock = threading.Lock()
         self._observer: RequestObserver | None = None
+        self._drainer: namespaces.Drainer | None = None
 
     @classmethod
     def from_kubeconfig(
@@ -359,6 +360,13 @@ class KubeCluster(strict_writes.StrictWrites):
             what=str(ObjectRef.of(body)),
         )
         return warnings
+
+    def drain_namespace(self, name: str, *, force: bool = False) -> Drain:
+        """One round of emptying and finalizing a terminating namespace (see `cluster.namespaces`)."""
+        with self._lock:
+            if self._drainer is None:
+                self._drainer = namespaces.Drainer(self)
+        return self._drainer.drain(name, force=force)
 
     def server_version(self) -> str:
         """The server's gitVersion, e.g. v1.36.3."""

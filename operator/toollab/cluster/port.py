@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Any, Protocol, runtime_checkable
 
 Object = Mapping[str, Any]
 
@@ -60,6 +60,24 @@ class Cluster(Protocol):
 
 
 @dataclass(frozen=True)
+class Drain:
+    """One round of emptying a terminating namespace: gone, what remains, or why toollab refused."""
+
+    gone: bool = False
+    remaining: tuple[str, ...] = ()
+    refused: str = ""  # toollab cannot do it itself: leave the namespace to the namespace controller
+
+
+@runtime_checkable
+class NamespaceDrainer(Protocol):
+    """A cluster that can empty and finalize a terminating namespace itself (`KubeCluster`)."""
+
+    def drain_namespace(self, name: str, *, force: bool = False) -> Drain:
+        """One round: delete the namespace's content, then finalize it once it is empty."""
+        ...
+
+
+@dataclass(frozen=True)
 class ObjectRef:
     """apiVersion, kind, namespace and name of one object."""
 
@@ -84,4 +102,4 @@ class ObjectRef:
         return f"{self.api_version}/{self.kind} {where}"
 
 
-__all__ = ["Cluster", "Object", "ObjectRef", "ResourceInfo"]
+__all__ = ["Cluster", "Drain", "NamespaceDrainer", "Object", "ObjectRef", "ResourceInfo"]

@@ -2,6 +2,8 @@
 
 Split in two so that a finished case frees its slot while its namespace goes. A namespace still
 there at the timeout fails the case (kuttl); a created object still there is only reported.
+A namespace is emptied and finalized by toollab itself where the cluster allows it (see
+`cluster.namespaces`), else left to the namespace controller as kuttl does.
 Talks to the cluster only through the `Cluster` protocol; sleeps only through the injected `sleep`.
 """
 
@@ -16,6 +18,7 @@ from toollab.suites.core import deleting
 from toollab.suites.kuttl import suite_setup
 
 POLL = 0.1  # seconds between checks while waiting for deletions (kuttl polls every 100 ms)
+MODES = ("auto", "fast", "controller")  # who empties a test namespace (--namespace-deletion)
 
 Target = tuple[port.Cluster, port.ObjectRef]
 
@@ -49,10 +52,24 @@ def start(created: Sequence[Target], namespaces: Sequence[tuple[port.Cluster, st
 
 
 def wait(
-    pending: Pending, *, timeout: float, clock: Callable[[], float], sleep: Callable[[float], None]
+    pending: Pending,
+    *,
+    timeout: float,
+    clock: Callable[[], float],
+    sleep: Callable[[float], None],
+    mode: str = "auto",
 ) -> tuple[tuple[str, ...], str]:
-    """Wait until everything requested is gone or `timeout` passes: (leftover notes, failure or "")."""
+    """Wait until everything requested is gone or `timeout` passes: (leftover notes, failure or "").
+
+    `mode`: "controller" leaves namespaces to the namespace controller (kuttl); "auto" empties
+    and finalizes them where the control plane runs one API server; "fast" does so everywhere.
+    """
     deadline = clock() + timeout
+    holding: dict[Target, tuple[str, ...]] = {}
+    if mode != "controller":
+        for cluster, ref in pending.namespaces:
+            drained = _drain(cluster, ref.name, deadline, force=mode == "fast", clock=clock, sleep=sleep)
+            holding[(cluster, ref)] = drained.remaining
     left = _wait(list(pending.objects) + list(pending.namespaces), deadline, clock=clock, sleep=sleep)
     notes = [*pending.problems]
     notes += [
@@ -61,10 +78,39 @@ def wait(
         if (cluster, ref) not in pending.namespaces
     ]
     stuck = [
-        suite_setup.describe_leftover(c, r, waited=timeout) for c, r in left if (c, r) in pending.namespaces
+        suite_setup.describe_leftover(c, r, waited=timeout) + _still_in_it(holding.get((c, r), ()))
+        for c, r in left
+        if (c, r) in pending.namespaces
     ]
     failure = "; ".join(f"test namespace not deleted: {text}" for text in stuck)
     return tuple(notes), failure
+
+
+def _still_in_it(remaining: Sequence[str]) -> str:
+    """What kept a namespace toollab was emptying, e.g. ", holding ConfigMap held (finalizers: x)"."""
+    if not remaining:
+        return ""
+    more = f" and {len(remaining) - 3} more" if len(remaining) > 3 else ""
+    return f", holding {', '.join(remaining[:3])}{more}"
+
+
+def _drain(
+    cluster: port.Cluster,
+    namespace: str,
+    deadline: float,
+    *,
+    force: bool,
+    clock: Callable[[], float],
+    sleep: Callable[[float], None],
+) -> port.Drain:
+    """Empty and finalize the namespace in rounds until it is gone, refused, or the deadline."""
+    if not isinstance(cluster, port.NamespaceDrainer):
+        return port.Drain(refused="this cluster cannot empty namespaces")
+    while True:
+        drained = cluster.drain_namespace(namespace, force=force)
+        if drained.gone or drained.refused or clock() >= deadline:
+            return drained
+        sleep(min(POLL, max(0.0, deadline - clock())))
 
 
 def _wait(
@@ -81,4 +127,4 @@ def _wait(
     return left
 
 
-__all__ = ["POLL", "Pending", "start", "wait"]
+__all__ = ["MODES", "POLL", "Pending", "start", "wait"]

@@ -34,6 +34,7 @@ class Runtime:
     verbose: bool = False
     cleanup_timeout: float = CLEANUP_TIMEOUT  # at most; a case waits at most the suite timeout
     connect: Callable[[str, str], port.Cluster] | None = None  # (kubeconfig, context): TestStep.kubeconfig
+    namespace_deletion: str = "auto"  # who empties test namespaces: see `cleaning.wait`
 
 
 def run_suite(suite: model.Suite, cases: Sequence[model.TestCase], runtime: Runtime) -> results.SuiteResult:
@@ -55,7 +56,11 @@ def run_suite(suite: model.Suite, cases: Sequence[model.TestCase], runtime: Runt
         if own_namespace and not suite.skip_delete:
             pending = cleaning.start([], [(runtime.cluster, own_namespace)])
             problems, failure = cleaning.wait(
-                pending, timeout=runtime.cleanup_timeout, clock=runtime.clock, sleep=runtime.sleep
+                pending,
+                timeout=runtime.cleanup_timeout,
+                clock=runtime.clock,
+                sleep=runtime.sleep,
+                mode=runtime.namespace_deletion,
             )
             _emit_problems("suite", [*problems, *([failure] if failure else [])], runtime)
     finally:
@@ -146,7 +151,13 @@ def run_steps(case: model.TestCase, *, suite: model.Suite, runtime: Runtime) -> 
 def finish_case(ran: Ran, *, suite: model.Suite, runtime: Runtime) -> results.CaseResult:
     """Wait for the deletions (at most the suite timeout, as kuttl) and give the case its verdict."""
     timeout = float(min(suite.timeout, runtime.cleanup_timeout))
-    problems, failure = cleaning.wait(ran.cleanup, timeout=timeout, clock=runtime.clock, sleep=runtime.sleep)
+    problems, failure = cleaning.wait(
+        ran.cleanup,
+        timeout=timeout,
+        clock=runtime.clock,
+        sleep=runtime.sleep,
+        mode=runtime.namespace_deletion,
+    )
     _emit_problems(ran.case.name, problems, runtime)
     steps = ran.steps
     if failure:
