@@ -35,8 +35,8 @@ SUITES = sorted(
 )
 
 
-KUTTL_SUITES = (  # (name, folder in kuttl's source, arguments after `test`)
-    ("kuttl test/junit", "test/junit", ("--config", "/dev/null", "--timeout", "10", "suite1", "suite2")),
+KUTTL_SUITES = (  # (name, folder in kuttl's source, arguments after `test`, cluster set-up)
+    ("kuttl test/junit", "test/junit", ("--config", "/dev/null", "--timeout", "10", "suite1", "suite2"), ""),
     (
         "kuttl test/vars",
         "test/vars",
@@ -49,20 +49,36 @@ KUTTL_SUITES = (  # (name, folder in kuttl's source, arguments after `test`)
             "var2=var2,var3=var3",
             "suite1",
         ),
+        "",
     ),
     (
-        "kuttl harness data*",
+        "kuttl harness data",
         "internal/harness",
         ("--config", "/dev/null", "--crd-dir", "test_crds", "test_data"),
+        "cordon",
     ),
-    ("kuttl CEL data", "internal/step/test_data", ("--config", "/dev/null", "assert_expressions")),
+    ("kuttl CEL data", "internal/step/test_data", ("--config", "/dev/null", "assert_expressions"), "coredns"),
 )
-# * kuttl runs its harness data on a control plane without nodes, so its pods stay Pending and
-# several cases assert that; the bench cordons the nodes for that suite (both tools alike)
-UNSCHEDULED = "*"
+# Set-ups, the same for both tools: "cordon" makes every node unschedulable, because kuttl runs
+# its harness data on a control plane without nodes, where pods stay Pending, and several cases
+# assert that; "coredns" adds the kube-system Deployment kuttl's CEL data reads (kind has one).
 # kuttl's CEL data are step files its Go tests load by name (assert.yaml, pod.yaml); numbered as
 # a test case's steps, they run as cases in both tools (unnumbered, kuttl would skip them and pass)
 STEP_NUMBERS = {"pod.yaml": "00-pod.yaml", "assert.yaml": "01-assert.yaml"}
+COREDNS = {
+    "apiVersion": "apps/v1",
+    "kind": "Deployment",
+    "metadata": {"name": "coredns", "namespace": "kube-system", "labels": {"k8s-app": "kube-dns"}},
+    "spec": {
+        "replicas": 1,
+        "selector": {"matchLabels": {"k8s-app": "kube-dns"}},
+        "template": {
+            "metadata": {"labels": {"k8s-app": "kube-dns"}},
+            "spec": {"containers": [{"name": "coredns", "image": "registry.k8s.io/coredns/coredns:v1.12.0"}]},
+        },
+    },
+}
+
 
 GO_TEST_LINE = re.compile(r"^\s*--- (PASS|FAIL): kuttl/harness/(\S+)", re.MULTILINE)
 
@@ -116,34 +132,40 @@ def kuttl_source() -> Path | None:
 
 
 @contextlib.contextmanager
-def nodes_cordoned(cordon: bool) -> Iterator[None]:
-    """Every node unschedulable while the block runs (as on kuttl's envtest control plane)."""
-    if not cordon:
+def cluster_setup(kind: str) -> Iterator[None]:
+    """The suite's set-up (see KUTTL_SUITES) while the block runs, undone afterwards."""
+    if not kind:
         yield
         return
     from toollab.cluster import kube
 
     cluster = kube.KubeCluster.from_kubeconfig()
-    names = [node["metadata"]["name"] for node in cluster.list("v1", "Node", namespace=None)]
+    nodes = [node["metadata"]["name"] for node in cluster.list("v1", "Node", namespace=None)]
 
-    def set_unschedulable(value: bool) -> None:
-        for name in names:
-            body = {"spec": {"unschedulable": value or None}}
-            cluster.patch("v1", "Node", name=name, namespace=None, patch=body)
+    def cordon(value: bool) -> None:
+        for name in nodes:
+            patch = {"spec": {"unschedulable": value or None}}
+            cluster.patch("v1", "Node", name=name, namespace=None, patch=patch)
 
-    set_unschedulable(True)
+    if kind == "cordon":
+        cordon(True)
+    else:
+        cluster.apply(COREDNS, namespace="kube-system")
     try:
         yield
     finally:
-        set_unschedulable(False)
+        if kind == "cordon":
+            cordon(False)
+        else:
+            cluster.delete("apps/v1", "Deployment", name="coredns", namespace="kube-system")
         cluster.close()
 
 
-def runs(argv: list[str], scratch: Path) -> list[tuple[str, Path, tuple[str, ...]]]:
+def runs(argv: list[str], scratch: Path) -> list[tuple[str, Path, tuple[str, ...], str]]:
     """(name, folder to run in, arguments) for each suite: ours (or those named), then kuttl's own."""
     if argv:
-        return [(Path(arg).name, Path(arg).resolve(), ()) for arg in argv]
-    found = [(suite.name, suite, ()) for suite in SUITES]
+        return [(Path(arg).name, Path(arg).resolve(), (), "") for arg in argv]
+    found = [(suite.name, suite, (), "") for suite in SUITES]
     source = kuttl_source()
     if source is None:
         print("kuttl comparison: kuttl's own suites skipped, its module source is not in the Go module cache")
@@ -156,7 +178,9 @@ def runs(argv: list[str], scratch: Path) -> list[tuple[str, Path, tuple[str, ...
         for old, new in STEP_NUMBERS.items():
             if (case / old).is_file():
                 (case / old).rename(case / new)
-    return found + [(name, scratch / "kuttl" / folder, args) for name, folder, args in KUTTL_SUITES]
+    return found + [
+        (name, scratch / "kuttl" / folder, args, setup) for name, folder, args, setup in KUTTL_SUITES
+    ]
 
 
 def main() -> int:
@@ -169,8 +193,8 @@ def main() -> int:
     total_k = total_t = 0.0
     same = differ = 0
     with tempfile.TemporaryDirectory() as scratch:
-        for name, cwd, args in runs(sys.argv[1:], Path(scratch)):
-            with nodes_cordoned(name.endswith(UNSCHEDULED)):
+        for name, cwd, args, setup in runs(sys.argv[1:], Path(scratch)):
+            with cluster_setup(setup):
                 k_time, t_time, k_verdicts, t_verdicts = compare(cwd, kuttl, args)
             total_k, total_t = total_k + k_time, total_t + t_time
             print(

@@ -90,7 +90,9 @@ def test_a_namespace_that_does_not_go_within_the_timeout_fails_the_case(
     try:
         assert status == 1, out
         assert re.search(
-            r"^stuck  cleanup  failed\n    test namespace not deleted: v1/Namespace " + namespace[1],
+            r"^stuck  cleanup  failed\n    test namespace not deleted: v1/Namespace "
+            + namespace[1]
+            + r" still present after 3s \(finalizers: kubernetes\), holding ConfigMap held \(finalizers: toollab.dev/hold\)$",
             out,
             re.M,
         )
