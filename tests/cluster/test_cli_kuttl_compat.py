@@ -92,7 +92,8 @@ def test_a_namespace_that_does_not_go_within_the_timeout_fails_the_case(
         assert re.search(
             r"^stuck  cleanup  failed\n    test namespace not deleted: v1/Namespace "
             + namespace[1]
-            + r" still present after 3s \(finalizers: kubernetes\), holding ConfigMap held \(finalizers: toollab.dev/hold\)$",
+            + r" still present after 3s \(finalizers: kubernetes\),"
+            + r" holding ConfigMap held \(finalizers: toollab.dev/hold\)$",
             out,
             re.M,
         )

@@ -150,3 +150,35 @@ def test_a_tester_who_may_not_empty_a_namespace_gets_the_namespace_controllers_w
 
 
 CASE_RESOURCES = ["namespaces", "configmaps", "deployments", "replicasets", "pods"]
+
+
+CHAINSAW_TEST = """\
+apiVersion: chainsaw.kyverno.io/v1alpha1
+kind: Test
+metadata: {name: web}
+spec:
+  steps:
+    - try:
+        - apply:
+            file: deployment.yaml
+        - assert:
+            resource:
+              apiVersion: apps/v1
+              kind: Deployment
+              metadata: {name: web}
+              status: {readyReplicas: 2}
+"""
+
+
+def test_a_chainsaw_tests_namespace_is_emptied_and_finalized_too(
+    kubeconfig: str, kube: Any, tmp_path: Path, capsys: pytest.CaptureFixture[str], finalizes: list[str]
+) -> None:
+    (tmp_path / "web").mkdir()
+    (tmp_path / "web" / "chainsaw-test.yaml").write_text(CHAINSAW_TEST)
+    (tmp_path / "web" / "deployment.yaml").write_text(DEPLOYMENT)
+    status = main.main(["test", str(tmp_path)])
+    out = capsys.readouterr().out
+    assert status == 0, out
+    assert len(finalizes) == 1 and finalizes[0].startswith("chainsaw-"), finalizes
+    assert kube.get("v1", "Namespace", name=finalizes[0], namespace=None) is None
+    assert left_in(kube, finalizes[0]) == []

@@ -78,6 +78,7 @@ def run(
         kubeconfig=kubeconfig,
         environ=dict(os.environ),
         verbose=args.verbose,
+        namespace_deletion=getattr(args, "namespace_deletion", "auto"),
     )
     parallel = args.parallel or config.parallel or DEFAULT_PARALLEL
     try:

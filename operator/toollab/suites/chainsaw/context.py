@@ -67,6 +67,7 @@ class Runtime:
     environ: Mapping[str, str] = field(default_factory=dict)
     verbose: bool = False
     poll_interval: float = 0.25  # seconds between rounds of assert, error and wait (Chainsaw: 50 ms)
+    namespace_deletion: str = "auto"  # who empties a test namespace: see `deleting.drain_namespace`
 
 
 @dataclass(frozen=True)

@@ -214,12 +214,16 @@ def _clean_up(
         entries.append(entry)
         _emit_step(runtime, name, stepping.StepRun(entry, display=tuple(display)))
     if namespace and not context.skip_delete:
-        problems += _delete([port.ObjectRef("v1", "Namespace", namespace, None)], context)
+        problems += _delete([port.ObjectRef("v1", "Namespace", namespace, None)], context, namespace=True)
     return entries, problems
 
 
-def _delete(refs: Sequence[port.ObjectRef], context: contexts.Context) -> list[str]:
-    """Delete (newest first) and wait until gone, bounded by the cleanup timeout; the leftovers."""
+def _delete(
+    refs: Sequence[port.ObjectRef], context: contexts.Context, *, namespace: bool = False
+) -> list[str]:
+    """Delete (newest first) and wait until gone, bounded by the cleanup timeout; the leftovers.
+
+    A test namespace (`namespace`) is emptied and finalized by toollab where it may."""
     if not refs or context.skip_delete:
         return []
     runtime, problems = context.runtime, []
@@ -230,6 +234,16 @@ def _delete(refs: Sequence[port.ObjectRef], context: contexts.Context) -> list[s
         except errors.ClusterError as exc:
             problems.append(f"could not delete {ref}: {exc}")
     timeout = context.timeout("cleanup")
+    if namespace:
+        deleting.drain_namespace(
+            runtime.cluster,
+            targets[0].name,
+            mode=runtime.namespace_deletion,
+            deadline=runtime.clock() + timeout,
+            clock=runtime.clock,
+            sleep=runtime.sleep,
+            poll=runtime.poll_interval,
+        )
     left = deleting.wait_gone(
         runtime.cluster,
         targets,

@@ -1,7 +1,8 @@
 """Delete objects named, or selected by kind and labels, and wait until they are gone.
 
-Shared by KUTTL test steps and ToolTrial delete steps. Talks to the cluster only through the
-`Cluster` protocol; sleeps only through the injected `sleep`.
+Shared by KUTTL test steps and ToolTrial delete steps, and the emptying of a test namespace
+by both suite formats. Talks to the cluster only through the `Cluster` protocol; sleeps only
+through the injected `sleep`.
 """
 
 from __future__ import annotations
@@ -56,6 +57,33 @@ def wait_gone(
         left = [ref for ref in left if _still_there(cluster, ref, uid=(uids or {}).get(ref))]
         if not left or clock() >= deadline:
             return left
+        sleep(min(poll, max(0.0, deadline - clock())))
+
+
+NAMESPACE_MODES = ("auto", "fast", "controller")  # who empties a test namespace (--namespace-deletion)
+
+
+def drain_namespace(
+    cluster: port.Cluster,
+    namespace: str,
+    *,
+    mode: str,
+    deadline: float,
+    clock: Callable[[], float],
+    sleep: Callable[[float], None],
+    poll: float,
+) -> port.Drain:
+    """Empty and finalize a namespace being deleted, in rounds, until it is gone, refused or the
+    deadline; the last round. "controller" (kuttl's way, 5 s or more) and a cluster that cannot
+    drain are answered as refused at once; "auto" needs a control plane of one API server."""
+    if mode == "controller":
+        return port.Drain(refused="left to the namespace controller (--namespace-deletion controller)")
+    if not isinstance(cluster, port.NamespaceDrainer):
+        return port.Drain(refused="this cluster cannot empty namespaces")
+    while True:
+        drained = cluster.drain_namespace(namespace, force=mode == "fast")
+        if drained.gone or drained.refused or clock() >= deadline:
+            return drained
         sleep(min(poll, max(0.0, deadline - clock())))
 
 

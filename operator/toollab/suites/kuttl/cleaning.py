@@ -18,7 +18,6 @@ from toollab.suites.core import deleting
 from toollab.suites.kuttl import suite_setup
 
 POLL = 0.1  # seconds between checks while waiting for deletions (kuttl polls every 100 ms)
-MODES = ("auto", "fast", "controller")  # who empties a test namespace (--namespace-deletion)
 
 Target = tuple[port.Cluster, port.ObjectRef]
 
@@ -66,10 +65,11 @@ def wait(
     """
     deadline = clock() + timeout
     holding: dict[Target, tuple[str, ...]] = {}
-    if mode != "controller":
-        for cluster, ref in pending.namespaces:
-            drained = _drain(cluster, ref.name, deadline, force=mode == "fast", clock=clock, sleep=sleep)
-            holding[(cluster, ref)] = drained.remaining
+    for cluster, ref in pending.namespaces:
+        drained = deleting.drain_namespace(
+            cluster, ref.name, mode=mode, deadline=deadline, clock=clock, sleep=sleep, poll=POLL
+        )
+        holding[(cluster, ref)] = drained.remaining
     left = _wait(list(pending.objects) + list(pending.namespaces), deadline, clock=clock, sleep=sleep)
     notes = [*pending.problems]
     notes += [
@@ -94,25 +94,6 @@ def _still_in_it(remaining: Sequence[str]) -> str:
     return f", holding {', '.join(remaining[:3])}{more}"
 
 
-def _drain(
-    cluster: port.Cluster,
-    namespace: str,
-    deadline: float,
-    *,
-    force: bool,
-    clock: Callable[[], float],
-    sleep: Callable[[float], None],
-) -> port.Drain:
-    """Empty and finalize the namespace in rounds until it is gone, refused, or the deadline."""
-    if not isinstance(cluster, port.NamespaceDrainer):
-        return port.Drain(refused="this cluster cannot empty namespaces")
-    while True:
-        drained = cluster.drain_namespace(namespace, force=force)
-        if drained.gone or drained.refused or clock() >= deadline:
-            return drained
-        sleep(min(POLL, max(0.0, deadline - clock())))
-
-
 def _wait(
     targets: list[Target], deadline: float, *, clock: Callable[[], float], sleep: Callable[[float], None]
 ) -> list[Target]:
@@ -127,4 +108,4 @@ def _wait(
     return left
 
 
-__all__ = ["MODES", "POLL", "Pending", "start", "wait"]
+__all__ = ["POLL", "Pending", "start", "wait"]
