@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 import threading
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 from urllib.parse import quote, urlencode
 
@@ -17,7 +17,7 @@ from kubernetes import client as k8s_client
 from kubernetes import config as k8s_config
 
 from toollab import errors
-from toollab.cluster import decoding, namespaces, responses, strict_writes
+from toollab.cluster import decoding, namespaces, responses, strict_writes, watching
 from toollab.cluster import errors as cluster_errors
 from toollab.cluster.credentials import Credentials
 from toollab.cluster.discovery import Discovery
@@ -183,6 +183,23 @@ class KubeCluster(strict_writes.StrictWrites):
             raw = data.decode("utf-8", errors="replace") if isinstance(data, bytes) else str(data or "")
             return raw, responses.warning_texts(response)
         return (decoding.loads(data) if data else {}), responses.warning_texts(response)
+
+    def open_stream(self, path: str, *, query: Mapping[str, Any], read_timeout: float) -> Any:
+        """A GET whose body is read as it arrives (a watch): the open response, with `stream()`
+        and `shutdown()`/`close()`; raises ClusterError subclasses when it cannot be opened."""
+        headers = {"Accept": JSON}
+        if self.impersonate:
+            headers["Impersonate-User"] = self.impersonate
+        params = self.api.param_serialize(
+            "GET", f"{path}?{urlencode(query)}", header_params=headers, auth_settings=["BearerToken"]
+        )
+        try:
+            response = self.api.call_api(*params, _request_timeout=(REQUEST_TIMEOUT, read_timeout))
+        except (urllib3.exceptions.HTTPError, OSError) as exc:
+            raise cluster_errors.from_transport(exc, what=path) from exc
+        if not 200 <= response.status <= 299:
+            raise cluster_errors.from_response(response.status, response.read(), what=path)
+        return response.response
 
     def observe(self, observer: RequestObserver | None) -> None:
         """Call `observer(verb, status code (0: no answer), error or None)` after every request made
@@ -360,6 +377,10 @@ class KubeCluster(strict_writes.StrictWrites):
             what=str(ObjectRef.of(body)),
         )
         return warnings
+
+    def watch_changes(self, refs: Sequence[ObjectRef], *, seconds: float) -> watching.ChangeFeed:
+        """Watches on the collections of `refs`, opened now (see `cluster.watching`)."""
+        return watching.ChangeFeed.open(self, refs, seconds=seconds)
 
     def drain_namespace(self, name: str, *, force: bool = False) -> Drain:
         """One round of emptying and finalizing a terminating namespace (see `cluster.namespaces`)."""

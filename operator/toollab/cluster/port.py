@@ -7,7 +7,7 @@ Methods raise `toollab.errors.ClusterError` subclasses, never a client library's
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol, runtime_checkable
 
@@ -77,6 +77,23 @@ class NamespaceDrainer(Protocol):
         ...
 
 
+class Feed(Protocol):
+    """Watches that wake a polling loop: `wait` sleeps until a change or the time is up."""
+
+    def wait(self, seconds: float) -> None: ...
+
+    def close(self) -> None: ...
+
+
+@runtime_checkable
+class ChangeWatcher(Protocol):
+    """A cluster that can watch the collections a check reads (`KubeCluster`)."""
+
+    def watch_changes(self, refs: Sequence[ObjectRef], *, seconds: float) -> Feed:
+        """Watches opened now on the collections (or named objects) of `refs`, for `seconds`."""
+        ...
+
+
 @dataclass(frozen=True)
 class ObjectRef:
     """apiVersion, kind, namespace and name of one object."""
@@ -102,4 +119,13 @@ class ObjectRef:
         return f"{self.api_version}/{self.kind} {where}"
 
 
-__all__ = ["Cluster", "Drain", "NamespaceDrainer", "Object", "ObjectRef", "ResourceInfo"]
+__all__ = [
+    "ChangeWatcher",
+    "Cluster",
+    "Drain",
+    "Feed",
+    "NamespaceDrainer",
+    "Object",
+    "ObjectRef",
+    "ResourceInfo",
+]

@@ -16,7 +16,7 @@ from toollab import errors
 from toollab.assertions import verdict
 from toollab.cluster import port
 from toollab.reports import text
-from toollab.suites.core import celchecks, checking, deleting, polling
+from toollab.suites.core import celchecks, checking, deleting, polling, wakeups
 from toollab.suites.kuttl import commands, model
 
 OUTPUT_TAIL = 20  # lines of a failed command's output kept in the failure text
@@ -65,13 +65,15 @@ def run_step(step: model.Step, env: StepEnv) -> StepRun:
         return _failed("\n".join(apply_errors), created=created, output=_outputs(results))
     timeout = step_timeout(step, env)
     deadline = env.clock() + timeout  # kuttl: the deadline starts after apply
-    outcome, attempts = polling.poll(
-        lambda: check_once(step, env, deadline=deadline),
-        timeout=timeout,
-        clock=env.clock,
-        sleep=env.sleep,
-        first_interval=FIRST_POLL,
-    )
+    refs = wakeups.checked_refs([*step.asserts, *step.errors], step.cel, namespace=env.namespace)
+    with wakeups.waking(env.cluster, refs, seconds=timeout, sleep=env.sleep) as wait:
+        outcome, attempts = polling.poll(
+            lambda: check_once(step, env, deadline=deadline),
+            timeout=timeout,
+            clock=env.clock,
+            sleep=wait,
+            first_interval=FIRST_POLL,
+        )
     if outcome.passed:
         return StepRun(passed=True, created=created, attempts=attempts, output=_outputs(results))
     return _outcome_failure(step, env, outcome, created=created, attempts=attempts)
