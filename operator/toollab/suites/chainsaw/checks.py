@@ -15,7 +15,7 @@ from toollab.assertions import dialect, verdict
 from toollab.reports import text
 from toollab.suites.chainsaw import context as contexts
 from toollab.suites.chainsaw import expectations, model, resources
-from toollab.suites.core import checking, polling
+from toollab.suites.core import checking, polling, wakeups
 
 
 def run(operation: model.Operation, context: contexts.Context) -> list[expectations.Done]:
@@ -42,9 +42,11 @@ def _check(
         return verdict.fold([failure])
 
     timeout = context.timeout("error" if absent else "assert", operation)
-    outcome, attempts = polling.poll(
-        round_, timeout=timeout, interval=runtime.poll_interval, clock=runtime.clock, sleep=runtime.sleep
-    )
+    refs = wakeups.checked_refs(_plain(doc), None, namespace=context.namespace)
+    with wakeups.waking(runtime.cluster, refs, seconds=timeout, sleep=runtime.sleep) as wait:
+        outcome, attempts = polling.poll(
+            round_, timeout=timeout, interval=runtime.poll_interval, clock=runtime.clock, sleep=wait
+        )
     if outcome.passed:
         return expectations.Done()
     shown = text.format_outcome(outcome, verbose=runtime.verbose)
@@ -54,3 +56,22 @@ def _check(
         else f"{attempts} attempt{'s' if attempts != 1 else ''} in {timeout:g}s"
     )
     return expectations.Done(failure=f"{shown}\n({operation.kind} {tried})")
+
+
+def _plain(doc: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """The document's apiVersion, kind, name and namespace, when none is an expression to watch by;
+    a templated name or namespace widens the watch to the kind (in the test namespace)."""
+    api_version, kind = doc.get("apiVersion"), doc.get("kind")
+    if not _literal(api_version) or not _literal(kind):
+        return []
+    meta = doc.get("metadata")
+    name, namespace = (meta.get("name"), meta.get("namespace")) if isinstance(meta, Mapping) else (None, None)
+    plain_meta = {
+        **({"name": name} if _literal(name) else {}),
+        **({"namespace": namespace} if _literal(namespace) else {}),
+    }
+    return [{"apiVersion": api_version, "kind": kind, "metadata": plain_meta}]
+
+
+def _literal(value: Any) -> bool:
+    return isinstance(value, str) and bool(value) and not any(mark in value for mark in "($~{")

@@ -9,10 +9,13 @@ from __future__ import annotations
 import functools
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from toollab import cel, errors
+from toollab import errors
 from toollab.cluster import port
+
+if TYPE_CHECKING:  # the CEL engine (celpy, lark) loads when a check is compiled, not at start-up
+    from toollab import cel
 
 
 @dataclass(frozen=True)
@@ -80,6 +83,8 @@ def compile_checks(
     keys: tuple[str, str] = ("assertAll", "assertAny"),
 ) -> CelChecks:
     """Compile the expressions against the refs' names; SpecError naming the expression otherwise."""
+    from toollab import cel
+
     names = [ref.ref for ref in refs]
     doubled = sorted({name for name in names if names.count(name) > 1})
     if doubled:

@@ -30,3 +30,14 @@ def test_a_cluster_that_cannot_watch_gets_the_plain_sleep() -> None:
     with wakeups.waking(fakes.FakeCluster(), refs, seconds=5, sleep=slept.append) as wait:
         wait(0.5)
     assert slept == [0.5]
+
+
+def test_a_chainsaw_document_is_watched_by_its_literal_parts_only() -> None:
+    from toollab.suites.chainsaw import checks
+
+    named = {"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "a", "namespace": "n"}}
+    templated = {"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "($name)"}}
+    by_expression = {"apiVersion": "v1", "kind": "(join('', ['Config', 'Map']))"}
+    assert checks._plain(named) == [named]
+    assert checks._plain(templated) == [{"apiVersion": "v1", "kind": "ConfigMap", "metadata": {}}]
+    assert checks._plain(by_expression) == []
