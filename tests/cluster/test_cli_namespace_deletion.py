@@ -99,6 +99,7 @@ def test_controller_mode_leaves_the_namespace_to_the_namespace_controller(
     status, out, namespace = run(capsys, suite, "--timeout", "20", "--namespace-deletion", "controller")
     assert status == 0, out
     assert finalizes == []
+    assert "web  cleanup  namespace left to the namespace controller: --namespace-deletion controller" in out
     assert kube.get("v1", "Namespace", name=namespace, namespace=None) is None
     assert left_in(kube, namespace) == []
 
@@ -144,6 +145,12 @@ def test_a_tester_who_may_not_empty_a_namespace_gets_the_namespace_controllers_w
         status, out, namespace = run(capsys, suite, "--timeout", "20", "--kubeconfig", config)
         assert status == 0, out
         assert finalizes == []  # refused at the first collection it may not empty
+        assert re.search(
+            rf"^web  cleanup  namespace left to the namespace controller: toollab cannot empty"
+            rf" namespace {namespace} itself: .*forbidden",
+            out,
+            re.MULTILINE,
+        ), out
         assert kube.get("v1", "Namespace", name=namespace, namespace=None) is None
     finally:
         shipped.remove(kube, objects)

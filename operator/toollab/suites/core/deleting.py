@@ -77,7 +77,7 @@ def drain_namespace(
     deadline; the last round. "controller" (kuttl's way, 5 s or more) and a cluster that cannot
     drain are answered as refused at once; "auto" needs a control plane of one API server."""
     if mode == "controller":
-        return port.Drain(refused="left to the namespace controller (--namespace-deletion controller)")
+        return port.Drain(refused="--namespace-deletion controller")
     if not isinstance(cluster, port.NamespaceDrainer):
         return port.Drain(refused="this cluster cannot empty namespaces")
     while True:

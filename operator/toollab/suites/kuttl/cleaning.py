@@ -57,11 +57,13 @@ def wait(
     clock: Callable[[], float],
     sleep: Callable[[float], None],
     mode: str = "auto",
+    refused: Callable[[str], None] = lambda reason: None,
 ) -> tuple[tuple[str, ...], str]:
     """Wait until everything requested is gone or `timeout` passes: (leftover notes, failure or "").
 
     `mode`: "controller" leaves namespaces to the namespace controller (kuttl); "auto" empties
     and finalizes them where the control plane runs one API server; "fast" does so everywhere.
+    `refused` hears why toollab left a namespace to the namespace controller.
     """
     deadline = clock() + timeout
     holding: dict[Target, tuple[str, ...]] = {}
@@ -70,6 +72,8 @@ def wait(
             cluster, ref.name, mode=mode, deadline=deadline, clock=clock, sleep=sleep, poll=POLL
         )
         holding[(cluster, ref)] = drained.remaining
+        if drained.refused:
+            refused(drained.refused)
     left = _wait(list(pending.objects) + list(pending.namespaces), deadline, clock=clock, sleep=sleep)
     notes = [*pending.problems]
     notes += [

@@ -157,6 +157,7 @@ def finish_case(ran: Ran, *, suite: model.Suite, runtime: Runtime) -> results.Ca
         clock=runtime.clock,
         sleep=runtime.sleep,
         mode=runtime.namespace_deletion,
+        refused=_refusal_note(ran.case.name, runtime),
     )
     _emit_problems(ran.case.name, problems, runtime)
     steps = ran.steps
@@ -169,6 +170,16 @@ def finish_case(ran: Ran, *, suite: model.Suite, runtime: Runtime) -> results.Ca
     )
     runtime.emit(f"{case.name}  {'PASSED' if result.passed else 'FAILED'}  {result.duration:.1f}s")
     return result
+
+
+def _refusal_note(case: str, runtime: Runtime) -> Callable[[str], None]:
+    """With -v, say why a case's namespace was left to the namespace controller."""
+
+    def note(reason: str) -> None:
+        if runtime.verbose:
+            runtime.emit(f"{case}  cleanup  namespace left to the namespace controller: {reason}")
+
+    return note
 
 
 def _cleanup_failed(failure: str, runtime: Runtime) -> results.StepResult:
