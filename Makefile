@@ -79,7 +79,8 @@ run: dev ## run the operator in the foreground on the current KUBECONFIG
 demo: dev cluster ## the lab: cluster, CRDs, operator, demo trials, scoreboard
 	$(PY) -m toollab.localcluster.demo
 
-bench: dev cluster ## benchmarks that print figures
+bench: dev cluster ## benchmarks that print figures (builds kubectl-kuttl for the comparison; without it, that one is skipped)
+	-$(PYSTD) tools-bench
 	$(PY) bench/bench_matcher.py
 	$(PY) bench/bench_suite.py
 	$(PY) bench/bench_operator.py
