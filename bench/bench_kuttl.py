@@ -165,7 +165,10 @@ def runs(argv: list[str], scratch: Path) -> list[tuple[str, Path, tuple[str, ...
     """(name, folder to run in, arguments) for each suite: ours (or those named), then kuttl's own."""
     if argv:
         return [(Path(arg).name, Path(arg).resolve(), (), "") for arg in argv]
-    found = [(suite.name, suite, (), "") for suite in SUITES]
+    found = []
+    for suite in SUITES:  # copies: kubectl-kuttl writes a kubeconfig into the folder it runs in
+        shutil.copytree(suite, scratch / "ours" / suite.name)
+        found.append((suite.name, scratch / "ours" / suite.name, (), ""))
     source = kuttl_source()
     if source is None:
         print("kuttl comparison: kuttl's own suites skipped, its module source is not in the Go module cache")
