@@ -81,6 +81,8 @@ def test_a_forged_inventory_deletes_nothing(
         with trials.created(kube, body):
             status = trials.wait_phase(trial_status, "forged", namespace, "Passed", timeout=60)
             forged = copy.deepcopy(status["inventory"])
+            # forged after the post-run cleanup, so that nothing rewrites it before the deletion
+            wait_for(lambda: (trial_status("forged", namespace).get("run") or {}).get("stage") == "CleanedUp")
             for uid in ("", made["metadata"]["uid"]):  # without a uid, and with the victim's own
                 entry = {"apiVersion": "v1", "kind": "Namespace", "name": victim, "created": True}
                 forged["entries"].append({**entry, **({"uid": uid} if uid else {})})

@@ -73,7 +73,12 @@ def is_recorded_and_ours(live: Mapping[str, Any] | None, entry: records.Inventor
 
 
 def delete_if_ours(cluster: port.Cluster, entry: records.InventoryEntry, *, uid: str) -> bool:
-    """Delete the object of `entry` when it is the one the trial created; True when deleted."""
+    """Delete the object of `entry` when it is the one the trial created; True when deleted.
+
+    An entry that cannot prove it (not created, or no uid recorded) is skipped without a read, so
+    a forged entry naming an object neither identity may read cannot block the cleanup."""
+    if not entry.created or not entry.uid:
+        return False
     try:
         live = cluster.get(entry.api_version, entry.kind, name=entry.name, namespace=entry.namespace)
     except (errors.NotFound, errors.UnknownKind):

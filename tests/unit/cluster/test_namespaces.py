@@ -11,11 +11,10 @@ import pytest
 from toollab import errors
 from toollab.cluster import namespaces
 
-NOW = datetime.now(UTC)
-
 
 def lease(seconds_ago: float) -> dict[str, Any]:
-    renewed = (NOW - timedelta(seconds=seconds_ago)).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    """An identity Lease renewed `seconds_ago` before now (now: when the test runs, not imports)."""
+    renewed = (datetime.now(UTC) - timedelta(seconds=seconds_ago)).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
     return {"spec": {"renewTime": renewed}}
 
 
@@ -141,15 +140,16 @@ def test_a_group_or_collection_removed_meanwhile_is_skipped_not_taken_for_the_na
 
 
 @pytest.mark.parametrize(
-    ("leases", "reason"),
+    ("ages", "reason"),
     [
-        ({"items": [lease(5), lease(8)]}, "the control plane runs 2 API servers"),
-        ({"items": []}, "no API server identity lease"),
-        ({"items": [lease(5), lease(3600)]}, ""),  # a stale lease is an API server that is gone
+        ([5, 8], "the control plane runs 2 API servers"),
+        ([], "no API server identity lease"),
+        ([5, 3600], ""),  # a stale lease is an API server that is gone
         (errors.Forbidden("leases is forbidden"), "cannot count the API servers (leases is forbidden)"),
     ],
 )
-def test_auto_mode_needs_exactly_one_live_api_server(leases: Any, reason: str) -> None:
+def test_auto_mode_needs_exactly_one_live_api_server(ages: Any, reason: str) -> None:
+    leases = {"items": [lease(age) for age in ages]} if isinstance(ages, list) else ages
     key = ("GET", "/apis/coordination.k8s.io/v1/namespaces/kube-system/leases")
     server = Server(discovery({key: leases, ("GET", NS): [TERMINATING, errors.NotFound("gone")]}))
     drained = namespaces.Drainer(server).drain("t")
