@@ -205,6 +205,19 @@ def main() -> int:
                 f" ratio toollab/kuttl {t_time / k_time:.2f}"
             )
             same, differ = _print_verdicts(k_verdicts, t_verdicts, same, differ)
+            if not args:  # ours: what toollab takes when it waits for the namespace controller as kuttl
+                with tempfile.TemporaryDirectory() as out:
+                    controller = [
+                        str(REPO / ".venv" / "bin" / "toollab"),
+                        "test",
+                        ".",
+                        "--artifacts-dir",
+                        out,
+                    ]
+                    c_time, _ = run([*controller, "--namespace-deletion", "controller"], cwd=cwd)
+                print(
+                    f"  toollab --namespace-deletion controller: {c_time:.1f}s, ratio {c_time / k_time:.2f}"
+                )
     print(
         f"kuttl comparison: kubectl-kuttl v{pins.KUTTL} {total_k:.1f}s, toollab {total_t:.1f}s,"
         f" ratio toollab/kuttl {total_t / max(total_k, 0.001):.2f}; verdicts: {same} same, {differ} differ"

@@ -15,6 +15,7 @@ import contextlib
 import threading
 import time
 from collections.abc import Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, Protocol
@@ -26,6 +27,7 @@ from toollab.cluster.port import Drain
 IDENTITY_LABEL = "apiserver.kubernetes.io/identity=kube-apiserver"  # one Lease per kube-apiserver
 LIVE_LEASE = 120.0  # seconds: an identity Lease renewed this recently is a running API server
 DISCOVERY_TTL = 2.0  # seconds a list of namespaced collections is reused (steps may add CRDs)
+AT_ONCE = 4  # collections emptied at once (within the client's connection pool of 5 per CPU)
 
 
 class Requests(Protocol):
@@ -118,27 +120,29 @@ class Drainer:
             return self._collections
 
     def _empty(self, namespace: str, collections: Sequence[Collection]) -> list[tuple[Collection, str]]:
-        """Ask every collection to delete its items; what is still listed afterwards."""
-        remaining: list[tuple[Collection, str]] = []
-        for collection in collections:
-            try:
-                items = self._empty_one(collection, namespace)
-            except errors.NotFound:  # no longer served (its CRD was deleted): nothing of it is left
-                continue
-            for item in items:
-                name = str((item.get("metadata") or {}).get("name", ""))
-                if not collection.delete_collection and not (item.get("metadata") or {}).get(
-                    "deletionTimestamp"
-                ):
-                    self._delete_one(collection, namespace, name)
-                remaining.append((collection, _describe(collection, item)))
-        return remaining
+        """Ask every collection to delete its items (a few at once); what is still listed afterwards."""
+        with ThreadPoolExecutor(max_workers=AT_ONCE, thread_name_prefix="drain") as pool:
+            listed = list(pool.map(lambda c: (c, self._empty_one(c, namespace)), collections))
+        return [(collection, _describe(collection, item)) for collection, items in listed for item in items]
 
     def _empty_one(self, collection: Collection, namespace: str) -> list[dict[str, Any]]:
-        if collection.delete_collection:
-            self._cluster.request("DELETE", collection.path(namespace), what=f"delete {collection.plural}")
-        listed = self._cluster.request("GET", collection.path(namespace), what=f"list {collection.plural}")
-        return list(listed.get("items") or [])
+        """One collection: deletecollection (or each item), then what is still listed."""
+        try:
+            if collection.delete_collection:
+                self._cluster.request(
+                    "DELETE", collection.path(namespace), what=f"delete {collection.plural}"
+                )
+            listed = self._cluster.request(
+                "GET", collection.path(namespace), what=f"list {collection.plural}"
+            )
+        except errors.NotFound:  # no longer served (its CRD was deleted): nothing of it is left
+            return []
+        items = list(listed.get("items") or [])
+        for item in items:
+            meta = item.get("metadata") or {}
+            if not collection.delete_collection and not meta.get("deletionTimestamp"):
+                self._delete_one(collection, namespace, str(meta.get("name", "")))
+        return items
 
     def _delete_one(self, collection: Collection, namespace: str, name: str) -> None:
         with contextlib.suppress(errors.NotFound):
