@@ -22,6 +22,8 @@ from toollab.suites.kuttl import commands, model
 OUTPUT_TAIL = 20  # lines of a failed command's output kept in the failure text
 DELETE_POLL = 0.1  # seconds between checks while waiting for deletions (kuttl: 100 ms)
 FIRST_POLL = 0.1  # seconds to the second round of checks; the gap doubles up to kuttl's 1 s
+UNSERVED_RETRY = 0.25  # seconds between applies of a kind discovery does not list yet
+UNSERVED_WAIT = 5.0  # seconds a kind may take to appear in discovery after its CRD is Established
 
 
 @dataclass(frozen=True)
@@ -121,17 +123,28 @@ def _failure(ref: str, reason: str, message: str) -> verdict.ObjectFailure:
 def apply_objects(
     objects: Sequence[Mapping[str, Any]], env: StepEnv
 ) -> tuple[tuple[port.ObjectRef, ...], list[str]]:
-    """Create each object, or merge-patch it when present; the refs created and any errors."""
+    """Create each object, or merge-patch it when present; the refs created and any errors.
+
+    A kind not served yet (its CRD, made by this or an earlier step, is Established but not in
+    discovery yet) is tried again for up to UNSERVED_WAIT seconds (a typo fails after that)."""
     created: list[port.ObjectRef] = []
     problems: list[str] = []
+    deadline = env.clock() + min(UNSERVED_WAIT, env.suite_timeout)
     for obj in objects:
-        try:
-            stored, is_new = env.cluster.create_or_merge(obj, namespace=env.namespace)
-        except errors.ClusterError as exc:
-            problems.append(f"applying {port.ObjectRef.of(obj)} failed: {exc}")
-            continue
-        if is_new:
-            created.append(port.ObjectRef.of({**obj, **stored}))
+        while True:
+            try:
+                stored, is_new = env.cluster.create_or_merge(obj, namespace=env.namespace)
+            except errors.UnknownKind as exc:
+                if env.clock() < deadline:
+                    env.sleep(UNSERVED_RETRY)
+                    continue
+                problems.append(f"applying {port.ObjectRef.of(obj)} failed: {exc}")
+            except errors.ClusterError as exc:
+                problems.append(f"applying {port.ObjectRef.of(obj)} failed: {exc}")
+            else:
+                if is_new:
+                    created.append(port.ObjectRef.of({**obj, **stored}))
+            break
     return tuple(created), problems
 
 

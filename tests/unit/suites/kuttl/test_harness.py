@@ -109,14 +109,34 @@ def test_step_timeout_comes_from_test_assert_else_the_suite(cluster: FakeCluster
     assert 10 <= clock.now - start < 12
 
 
-def test_apply_errors_fail_the_step_at_once(clock: FakeClock) -> None:
+def test_apply_errors_fail_the_step_without_checking(clock: FakeClock) -> None:
     cluster = FakeCluster(unknown={"Widget"})
     widget = {"apiVersion": "v1", "kind": "Widget", "metadata": {"name": "w"}}
+    start = clock.now
     result = run(cluster, clock, case(model.Step(0, "s", apply=(widget, cm("a")), asserts=(cm("a"),))))
+    assert 3 <= clock.now - start < 4  # an unserved kind is retried up to the (3 s) suite timeout
     failed = result.cases[0].steps[0]
     assert failed.status is results.Status.FAILED and failed.attempts == 0
     assert failed.message.startswith("step 0-s: applying v1/Widget w failed")
     assert "create ConfigMap a" in cluster.log  # kuttl applies the rest, then fails the step
+
+
+def test_a_kind_served_soon_after_its_crd_is_applied_once_it_is(clock: FakeClock) -> None:
+    """Discovery lists a new CRD's kind a moment after the CRD is Established; kuttl's apply can
+    fail in that moment, toollab's tries again for up to 5 s."""
+    cluster = FakeCluster(unknown={"ConfigMap"})
+    start = clock.now
+    original = clock.sleep
+
+    def sleep(seconds: float) -> None:
+        original(seconds)
+        if clock.now - start >= 1.0:
+            cluster.unknown.clear()
+
+    clock.sleep = sleep  # type: ignore[method-assign]
+    result = run(cluster, clock, case(model.Step(0, "s", apply=(cm("a", k="v"),), asserts=(cm("a"),))))
+    assert statuses(result) == [("step 0-s", "passed")]
+    assert "create ConfigMap a" in cluster.log and clock.now - start >= 1.0
 
 
 def test_deletes_run_before_apply_and_wait_until_gone(cluster: FakeCluster, clock: FakeClock) -> None:
