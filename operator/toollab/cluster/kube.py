@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 import threading
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping
 from typing import Any
 from urllib.parse import quote, urlencode
 
@@ -17,11 +17,11 @@ from kubernetes import client as k8s_client
 from kubernetes import config as k8s_config
 
 from toollab import errors
-from toollab.cluster import decoding, namespaces, responses, strict_writes, watching
+from toollab.cluster import decoding, responses, strict_writes, suite_support
 from toollab.cluster import errors as cluster_errors
 from toollab.cluster.credentials import Credentials
 from toollab.cluster.discovery import Discovery
-from toollab.cluster.port import Drain, Object, ObjectRef, ResourceInfo
+from toollab.cluster.port import Object, ObjectRef, ResourceInfo
 
 JSON = "application/json"
 MERGE_PATCH = "application/merge-patch+json"
@@ -30,7 +30,7 @@ REQUEST_TIMEOUT = 30.0
 RequestObserver = Callable[[str, int, "errors.ClusterError | None"], None]
 
 
-class KubeCluster(strict_writes.StrictWrites):
+class KubeCluster(strict_writes.StrictWrites, suite_support.SuiteSupport):
     """A Kubernetes API server, acting as the kubeconfig's user or as an impersonated one."""
 
     def __init__(
@@ -48,7 +48,6 @@ class KubeCluster(strict_writes.StrictWrites):
         self._identities: dict[str, KubeCluster] = {}
         self._lock = threading.Lock()
         self._observer: RequestObserver | None = None
-        self._drainer: namespaces.Drainer | None = None
 
     @classmethod
     def from_kubeconfig(
@@ -187,11 +186,10 @@ class KubeCluster(strict_writes.StrictWrites):
     def open_stream(self, path: str, *, query: Mapping[str, Any], read_timeout: float) -> Any:
         """A GET whose body is read as it arrives (a watch): the open response, with `stream()`
         and `shutdown()`/`close()`; raises ClusterError subclasses when it cannot be opened."""
-        headers = {"Accept": JSON}
-        if self.impersonate:
-            headers["Impersonate-User"] = self.impersonate
+        headers = {"Accept": JSON, **({"Impersonate-User": self.impersonate} if self.impersonate else {})}
+        url_path = f"{path}?{urlencode(query)}"
         params = self.api.param_serialize(
-            "GET", f"{path}?{urlencode(query)}", header_params=headers, auth_settings=["BearerToken"]
+            "GET", url_path, header_params=headers, auth_settings=["BearerToken"]
         )
         try:
             response = self.api.call_api(*params, _request_timeout=(REQUEST_TIMEOUT, read_timeout))
@@ -377,21 +375,6 @@ class KubeCluster(strict_writes.StrictWrites):
             what=str(ObjectRef.of(body)),
         )
         return warnings
-
-    def watch_changes(self, refs: Sequence[ObjectRef], *, seconds: float) -> watching.ChangeFeed:
-        """Watches on the collections of `refs`, opened now (see `cluster.watching`)."""
-        return watching.ChangeFeed.open(self, refs, seconds=seconds)
-
-    def drain_namespace(self, name: str, *, force: bool = False) -> Drain:
-        """One round of emptying and finalizing a terminating namespace (see `cluster.namespaces`)."""
-        with self._lock:
-            if self._drainer is None:
-                self._drainer = namespaces.Drainer(self)
-        return self._drainer.drain(name, force=force)
-
-    def server_version(self) -> str:
-        """The server's gitVersion, e.g. v1.36.3."""
-        return str(self.request("GET", "/version").get("gitVersion", ""))
 
     def _target(self, obj: Object, namespace: str | None) -> tuple[ResourceInfo, str | None, str]:
         ref = ObjectRef.of(obj)

@@ -104,6 +104,10 @@ class StrictWrites:
         result: dict[str, Any] = self.request("GET", "/version")
         return result
 
+    def server_version(self: _Rest) -> str:
+        """The server's gitVersion, e.g. v1.36.3."""
+        return str(self.request("GET", "/version").get("gitVersion", ""))
+
 
 def with_namespace(obj: Object, namespace: str | None) -> dict[str, Any]:
     """A copy of obj whose metadata.namespace is `namespace` (dropped when None)."""
