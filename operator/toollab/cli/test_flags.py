@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from toollab.cli import connect, main
+from toollab.suites.core import deleting
 from toollab.suites.kuttl import model
 
 
@@ -55,7 +56,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument(
         "--namespace-deletion",
-        choices=["auto", "fast", "controller"],
+        choices=list(deleting.NAMESPACE_MODES),
         default="auto",
         help="who empties a finished case's namespace: toollab itself when the control plane runs one"
         " API server (auto), toollab on any cluster (fast), or the namespace controller, 5 s or more"
